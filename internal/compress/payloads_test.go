@@ -26,7 +26,7 @@ func messageCreate(r *rand.Rand, seq int) []byte {
 		}
 		content.WriteString(words[r.IntN(len(words))])
 	}
-	guild := 81384788765712384 + r.Uint64N(4)
+	guild := 130000000000000000 + r.Uint64N(4)
 	channel := 381871767846780928 + r.Uint64N(16)
 	author := 53908232506183680 + r.Uint64N(64)
 	id := 1100000000000000000 + uint64(seq)*4194304 + r.Uint64N(4194304)
@@ -40,7 +40,7 @@ func messageCreate(r *rand.Rand, seq int) []byte {
 // guildCreate returns a GUILD_CREATE dispatch with the given number of
 // members and channels.
 func guildCreate(r *rand.Rand, seq, members int) []byte {
-	guild := 81384788765712384 + r.Uint64N(1<<20)
+	guild := 130000000000000000 + r.Uint64N(1<<20)
 	var b strings.Builder
 	fmt.Fprintf(&b, `{"t":"GUILD_CREATE","s":%d,"op":0,"d":{"id":"%d","name":"guild %d","icon":null,"owner_id":"%d","large":false,"member_count":%d,"channels":[`,
 		seq, guild, seq, guild+7, members)
@@ -73,7 +73,7 @@ func ready(r *rand.Rand, size int) []byte {
 			b.WriteByte(',')
 		}
 		fmt.Fprintf(&b, `{"id":"%d","unavailable":true,"name":"%s %s %d"}`,
-			81384788765712384+r.Uint64N(1<<40), words[r.IntN(len(words))], words[r.IntN(len(words))], r.IntN(100000))
+			130000000000000000+r.Uint64N(1<<40), words[r.IntN(len(words))], words[r.IntN(len(words))], r.IntN(100000))
 	}
 	b.WriteString(`],"application":{"id":"1","flags":0}}}`)
 	return []byte(b.String())

@@ -97,8 +97,8 @@ func TestToJSON(t *testing.T) {
 		{"MapSnowflakeKeyIsDecimalString", mapOf(bigOf("1234567890123456789"), bin("x")), `{"1234567890123456789":"x"}`},
 		{"MapKeyIsEscaped", mapOf(bin("a\"b"), smallInt(1)), `{"a\"b":1}`},
 		{"MapAtomAndBinaryKeysAreNotMerged", mapOf(atom("id"), smallInt(1), bin("id"), smallInt(2)), `{"id":1,"id":2}`},
-		{"NestedMaps", mapOf(atom("d"), mapOf(atom("user"), mapOf(atom("id"), bigOf("80351110224678912")))),
-			`{"d":{"user":{"id":80351110224678912}}}`},
+		{"NestedMaps", mapOf(atom("d"), mapOf(atom("user"), mapOf(atom("id"), bigOf("1186417093561483264")))),
+			`{"d":{"user":{"id":1186417093561483264}}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
