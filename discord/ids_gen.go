@@ -169,6 +169,37 @@ func (id ChannelID) MarshalText() ([]byte, error) { return Snowflake(id).Marshal
 // UnmarshalText parses a decimal ID.
 func (id *ChannelID) UnmarshalText(b []byte) error { return (*Snowflake)(id).UnmarshalText(b) }
 
+// CommandID is the ID of an application command. Its JSON and text forms are those of Snowflake.
+type CommandID Snowflake
+
+// Snowflake returns id as an untyped Snowflake.
+func (id CommandID) Snowflake() Snowflake { return Snowflake(id) }
+
+// Time is the moment the ID was created.
+func (id CommandID) Time() time.Time { return Snowflake(id).Time() }
+
+// IsValid reports whether id is non-zero.
+func (id CommandID) IsValid() bool { return id != 0 }
+
+// String returns the decimal form.
+func (id CommandID) String() string { return Snowflake(id).String() }
+
+// MarshalJSON encodes id as a JSON string, or null when it is zero.
+func (id CommandID) MarshalJSON() ([]byte, error) { return appendSnowflakeJSON(nil, uint64(id)), nil }
+
+// UnmarshalJSON accepts a JSON string of digits, a JSON integer, or null.
+func (id *CommandID) UnmarshalJSON(b []byte) error {
+	v, err := parseSnowflakeJSON(b)
+	*id = CommandID(v)
+	return err
+}
+
+// MarshalText encodes id in decimal.
+func (id CommandID) MarshalText() ([]byte, error) { return Snowflake(id).MarshalText() }
+
+// UnmarshalText parses a decimal ID.
+func (id *CommandID) UnmarshalText(b []byte) error { return (*Snowflake)(id).UnmarshalText(b) }
+
 // EmojiID is the ID of a custom emoji. Its JSON and text forms are those of Snowflake.
 type EmojiID Snowflake
 
@@ -551,6 +582,39 @@ func (id StickerID) MarshalText() ([]byte, error) { return Snowflake(id).Marshal
 // UnmarshalText parses a decimal ID.
 func (id *StickerID) UnmarshalText(b []byte) error { return (*Snowflake)(id).UnmarshalText(b) }
 
+// StickerPackID is the ID of a sticker pack. Its JSON and text forms are those of Snowflake.
+type StickerPackID Snowflake
+
+// Snowflake returns id as an untyped Snowflake.
+func (id StickerPackID) Snowflake() Snowflake { return Snowflake(id) }
+
+// Time is the moment the ID was created.
+func (id StickerPackID) Time() time.Time { return Snowflake(id).Time() }
+
+// IsValid reports whether id is non-zero.
+func (id StickerPackID) IsValid() bool { return id != 0 }
+
+// String returns the decimal form.
+func (id StickerPackID) String() string { return Snowflake(id).String() }
+
+// MarshalJSON encodes id as a JSON string, or null when it is zero.
+func (id StickerPackID) MarshalJSON() ([]byte, error) {
+	return appendSnowflakeJSON(nil, uint64(id)), nil
+}
+
+// UnmarshalJSON accepts a JSON string of digits, a JSON integer, or null.
+func (id *StickerPackID) UnmarshalJSON(b []byte) error {
+	v, err := parseSnowflakeJSON(b)
+	*id = StickerPackID(v)
+	return err
+}
+
+// MarshalText encodes id in decimal.
+func (id StickerPackID) MarshalText() ([]byte, error) { return Snowflake(id).MarshalText() }
+
+// UnmarshalText parses a decimal ID.
+func (id *StickerPackID) UnmarshalText(b []byte) error { return (*Snowflake)(id).UnmarshalText(b) }
+
 // SubscriptionID is the ID of a subscription. Its JSON and text forms are those of Snowflake.
 type SubscriptionID Snowflake
 
@@ -583,6 +647,37 @@ func (id SubscriptionID) MarshalText() ([]byte, error) { return Snowflake(id).Ma
 
 // UnmarshalText parses a decimal ID.
 func (id *SubscriptionID) UnmarshalText(b []byte) error { return (*Snowflake)(id).UnmarshalText(b) }
+
+// TagID is the ID of a forum or media channel tag. Its JSON and text forms are those of Snowflake.
+type TagID Snowflake
+
+// Snowflake returns id as an untyped Snowflake.
+func (id TagID) Snowflake() Snowflake { return Snowflake(id) }
+
+// Time is the moment the ID was created.
+func (id TagID) Time() time.Time { return Snowflake(id).Time() }
+
+// IsValid reports whether id is non-zero.
+func (id TagID) IsValid() bool { return id != 0 }
+
+// String returns the decimal form.
+func (id TagID) String() string { return Snowflake(id).String() }
+
+// MarshalJSON encodes id as a JSON string, or null when it is zero.
+func (id TagID) MarshalJSON() ([]byte, error) { return appendSnowflakeJSON(nil, uint64(id)), nil }
+
+// UnmarshalJSON accepts a JSON string of digits, a JSON integer, or null.
+func (id *TagID) UnmarshalJSON(b []byte) error {
+	v, err := parseSnowflakeJSON(b)
+	*id = TagID(v)
+	return err
+}
+
+// MarshalText encodes id in decimal.
+func (id TagID) MarshalText() ([]byte, error) { return Snowflake(id).MarshalText() }
+
+// UnmarshalText parses a decimal ID.
+func (id *TagID) UnmarshalText(b []byte) error { return (*Snowflake)(id).UnmarshalText(b) }
 
 // UserID is the ID of a user. Its JSON and text forms are those of Snowflake.
 type UserID Snowflake

@@ -18,6 +18,7 @@ var ids = []struct{ name, entity string }{
 	{"AuditLogEntryID", "an audit log entry"},
 	{"AutoModerationRuleID", "an auto moderation rule"},
 	{"ChannelID", "a channel or thread"},
+	{"CommandID", "an application command"},
 	{"EmojiID", "a custom emoji"},
 	{"EntitlementID", "an entitlement"},
 	{"GuildID", "a guild"},
@@ -30,7 +31,9 @@ var ids = []struct{ name, entity string }{
 	{"SoundID", "a soundboard sound"},
 	{"StageInstanceID", "a stage instance"},
 	{"StickerID", "a sticker"},
+	{"StickerPackID", "a sticker pack"},
 	{"SubscriptionID", "a subscription"},
+	{"TagID", "a forum or media channel tag"},
 	{"UserID", "a user"},
 	{"WebhookID", "a webhook"},
 }
