@@ -3,6 +3,6 @@ module github.com/wirecord/wirecord
 go 1.26
 
 require (
-	github.com/coder/websocket v1.8.15 // indirect
-	github.com/klauspost/compress v1.20.3 // indirect
+	github.com/coder/websocket v1.8.15
+	github.com/klauspost/compress v1.20.3
 )

@@ -1,0 +1,146 @@
+package rest_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirecord/wirecord/discord"
+	"github.com/wirecord/wirecord/discordtest"
+	"github.com/wirecord/wirecord/rest"
+)
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestLimiterKeepsTheBotOutOf429s(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGuilds(2, 0),
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "msgs", Limit: 3, Window: 400 * time.Millisecond}))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	ch := s.Channels(s.Guilds()[0].ID)[0]
+	other := s.Channels(s.Guilds()[1].ID)[0]
+	start := time.Now()
+	for i := range 9 {
+		if _, err := c.SendMessage(ctx(t), ch.ID, "hello"); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	// Another channel is another bucket: no wait.
+	if _, err := c.SendMessage(ctx(t), other.ID, "elsewhere"); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	for _, call := range s.RESTCalls() {
+		if call.Limited {
+			t.Errorf("a request hit a 429: %+v", call)
+		}
+	}
+	// 9 messages at 3 per 400 ms need two waits.
+	if took < 800*time.Millisecond {
+		t.Errorf("9 messages in %v: the limiter did not wait", took)
+	}
+}
+
+func TestConcurrentCallersShareTheBucket(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGuilds(1, 0),
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "msgs", Limit: 2, Window: 300 * time.Millisecond}))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	ch := s.Channels(s.Guilds()[0].ID)[0]
+	// Learn the bucket first, then fire in parallel.
+	c.SendMessage(ctx(t), ch.ID, "first")
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() { _, err := c.SendMessage(ctx(t), ch.ID, "x"); errs <- err }()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	limited := 0
+	for _, call := range s.RESTCalls() {
+		if call.Limited {
+			limited++
+		}
+	}
+	if limited > 0 {
+		t.Errorf("%d requests hit a 429", limited)
+	}
+}
+
+func TestRetriesA429AndServerErrors(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGlobalLimit(1))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	// The second call in the same second meets the global 429 and is
+	// retried after retry_after.
+	for i := range 2 {
+		if _, err := c.CurrentUser(ctx(t)); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	s.FailNextREST(2, 502)
+	if _, err := c.CurrentUser(ctx(t)); err != nil {
+		t.Fatalf("after two 502s: %v", err)
+	}
+}
+
+func TestErrorsAreTyped(t *testing.T) {
+	s := discordtest.NewServer()
+	defer s.Close()
+	bad := rest.New("wrong-token-value", rest.WithBaseURL(s.APIURL))
+	_, err := bad.CurrentUser(ctx(t))
+	if !errors.Is(err, rest.ErrUnauthorized) || strings.Contains(err.Error(), "wrong-token-value") {
+		t.Errorf("401: %v", err)
+	}
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	_, err = c.SendMessage(ctx(t), 12345, "x")
+	var re *rest.Error
+	if !errors.As(err, &re) || re.Status != 404 || re.Code != 10003 || re.Message != "Unknown Channel" {
+		t.Errorf("404: %v", err)
+	}
+	s.FailNextREST(10, 503)
+	few := rest.New(s.Token, rest.WithBaseURL(s.APIURL), rest.WithMaxRetries(1))
+	if _, err := few.CurrentUser(ctx(t)); !errors.As(err, &re) || re.Status != 503 {
+		t.Errorf("503 after retries: %v", err)
+	}
+}
+
+func TestLimitedRequestRespectsContext(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGuilds(1, 0),
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "slow", Limit: 1, Window: time.Hour}))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	ch := s.Channels(s.Guilds()[0].ID)[0]
+	c.SendMessage(ctx(t), ch.ID, "one")
+	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := c.SendMessage(short, ch.ID, "two"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the context's", err)
+	}
+}
+
+func TestGatewayBotAndDM(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithShards(3), discordtest.WithMaxConcurrency(2))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	gb, err := c.GatewayBot(ctx(t))
+	if err != nil || gb.Shards != 3 || gb.SessionStartLimit.MaxConcurrency != 2 || gb.URL != s.GatewayURL || gb.SessionStartLimit.ResetAfter() <= 0 {
+		t.Fatalf("%+v %v", gb, err)
+	}
+	u := s.AddUser("pal")
+	dm, err := c.CreateDM(ctx(t), u.ID)
+	if err != nil || dm.Type != discord.ChannelTypeDM {
+		t.Fatalf("%+v %v", dm, err)
+	}
+	if url, err := c.Gateway(ctx(t)); err != nil || url != s.GatewayURL {
+		t.Errorf("%q %v", url, err)
+	}
+}

@@ -1,0 +1,272 @@
+package shard
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wirecord/wirecord/discord"
+)
+
+type ctxKey struct{}
+
+// handlerInfo travels in the context given to handlers.
+type handlerInfo struct {
+	shard *Shard
+	m     *Manager
+}
+
+// FromContext returns the shard an event came from, in a handler's context.
+func FromContext(ctx context.Context) (*Shard, bool) {
+	h, ok := ctx.Value(ctxKey{}).(*handlerInfo)
+	if !ok || h.shard == nil {
+		return nil, false
+	}
+	return h.shard, true
+}
+
+// dispatcher holds the registered handlers and waiters. It is safe for
+// concurrent use; handlers may be added while events flow.
+type dispatcher struct {
+	mu      sync.RWMutex
+	nextID  uint64
+	byName  map[string][]handlerEntry // "" = every dispatch
+	typed   map[string][]typedEntry
+	events  []eventEntry
+	waiters map[uint64]*waiter
+	// decodeErrors counts typed decodes that failed.
+	decodeErrors atomic.Int64
+}
+
+type handlerEntry struct {
+	id uint64
+	fn func(context.Context, *Dispatch)
+}
+
+type typedEntry struct {
+	id  uint64
+	typ reflect.Type // the struct type to decode into
+	fn  func(context.Context, any)
+}
+
+type eventEntry struct {
+	id uint64
+	fn func(context.Context, Event)
+}
+
+type waiter struct {
+	match func(Event) bool
+	// Typed waiters decode dispatches named name into typ, then ask
+	// typedMatch.
+	name       string
+	typ        reflect.Type
+	typedMatch func(any) bool
+	ch         chan any
+}
+
+func (d *dispatcher) add(f func(id uint64)) func() {
+	d.mu.Lock()
+	d.nextID++
+	id := d.nextID
+	f(id)
+	d.mu.Unlock()
+	return func() { d.remove(id) }
+}
+
+func (d *dispatcher) remove(id uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for name, hs := range d.byName {
+		d.byName[name] = deleteFunc(hs, func(h handlerEntry) bool { return h.id == id })
+	}
+	for name, hs := range d.typed {
+		d.typed[name] = deleteFunc(hs, func(h typedEntry) bool { return h.id == id })
+	}
+	d.events = deleteFunc(d.events, func(h eventEntry) bool { return h.id == id })
+	delete(d.waiters, id)
+}
+
+// deleteFunc is slices.DeleteFunc on a copy: handler slices are read without
+// the lock after being loaded, so they are never modified in place.
+func deleteFunc[T any](s []T, del func(T) bool) []T {
+	out := make([]T, 0, len(s))
+	for _, v := range s {
+		if !del(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// OnDispatch registers fn for dispatches named name ("MESSAGE_CREATE"), or
+// for every dispatch when name is "". fn gets the raw event, also when its
+// payload could not be read (Err set). It returns a function that removes
+// the handler.
+func (m *Manager) OnDispatch(name string, fn func(ctx context.Context, e *Dispatch)) (remove func()) {
+	d := &m.dispatcher
+	return d.add(func(id uint64) {
+		if d.byName == nil {
+			d.byName = map[string][]handlerEntry{}
+		}
+		d.byName[name] = append(append([]handlerEntry(nil), d.byName[name]...), handlerEntry{id, fn})
+	})
+}
+
+// OnEvent registers fn for every event: dispatches and the shard's own
+// events (*Ready, *Resumed, *Reconnecting, *SessionRestarted, *Gap,
+// *Stopped).
+func (m *Manager) OnEvent(fn func(ctx context.Context, e Event)) (remove func()) {
+	d := &m.dispatcher
+	return d.add(func(id uint64) {
+		d.events = append(append([]eventEntry(nil), d.events...), eventEntry{id, fn})
+	})
+}
+
+// On registers a typed handler: On(m, func(ctx context.Context, e
+// *discord.MessageCreate) {...}). The event is decoded once for all its
+// typed handlers, and only when at least one is registered: events nobody
+// listens to are never decoded. When decoding fails the typed handlers are
+// skipped and the dispatch reaches OnDispatch handlers with Err set.
+func On[T any, P interface {
+	*T
+	discord.Event
+}](m *Manager, fn func(ctx context.Context, e P)) (remove func()) {
+	name := P(new(T)).EventName()
+	typ := reflect.TypeFor[T]()
+	d := &m.dispatcher
+	return d.add(func(id uint64) {
+		if d.typed == nil {
+			d.typed = map[string][]typedEntry{}
+		}
+		d.typed[name] = append(append([]typedEntry(nil), d.typed[name]...), typedEntry{id, typ, func(ctx context.Context, v any) {
+			fn(ctx, v.(P))
+		}})
+	})
+}
+
+// WaitFor waits for the first event, from any shard, for which match
+// returns true. match runs on the dispatching goroutines and must be quick.
+func (m *Manager) WaitFor(ctx context.Context, match func(Event) bool) (Event, error) {
+	w := &waiter{match: match, ch: make(chan any, 1)}
+	v, err := m.wait(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return v.(Event), nil
+}
+
+// WaitFor waits for the first event of type P (decoded from its dispatch)
+// for which match returns true: WaitFor(ctx, m, func(e *discord.MessageCreate)
+// bool { return e.Content == "ping" }).
+func WaitFor[T any, P interface {
+	*T
+	discord.Event
+}](ctx context.Context, m *Manager, match func(P) bool) (P, error) {
+	w := &waiter{name: P(new(T)).EventName(), typ: reflect.TypeFor[T](), ch: make(chan any, 1),
+		typedMatch: func(v any) bool { return match(v.(P)) }}
+	v, err := m.wait(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return v.(P), nil
+}
+
+func (m *Manager) wait(ctx context.Context, w *waiter) (any, error) {
+	d := &m.dispatcher
+	remove := d.add(func(id uint64) {
+		if d.waiters == nil {
+			d.waiters = map[uint64]*waiter{}
+		}
+		d.waiters[id] = w
+	})
+	defer remove()
+	select {
+	case v := <-w.ch:
+		return v, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// deliver runs the handlers for one event, in the calling goroutine.
+func (d *dispatcher) deliver(ctx context.Context, ev Event) {
+	d.mu.RLock()
+	events := d.events
+	var raw, all []handlerEntry
+	var typed []typedEntry
+	dis, isDispatch := ev.(*Dispatch)
+	if isDispatch {
+		raw, all, typed = d.byName[dis.Name], d.byName[""], d.typed[dis.Name]
+	}
+	var waiters []*waiter
+	for _, w := range d.waiters {
+		waiters = append(waiters, w)
+	}
+	d.mu.RUnlock()
+
+	// Decode once per Go type, and only if someone wants it typed.
+	var decoded map[reflect.Type]any
+	decode := func(t reflect.Type) (any, bool) {
+		if v, ok := decoded[t]; ok {
+			return v, v != nil
+		}
+		if decoded == nil {
+			decoded = map[reflect.Type]any{}
+		}
+		if dis.Err != nil {
+			decoded[t] = nil
+			return nil, false
+		}
+		v := reflect.New(t).Interface()
+		if err := json.Unmarshal(dis.Data, v); err != nil {
+			dis.Err = fmt.Errorf("shard: decoding %s: %w", dis.Name, err)
+			d.decodeErrors.Add(1)
+			decoded[t] = nil
+			return nil, false
+		}
+		decoded[t] = v
+		return v, true
+	}
+	if isDispatch {
+		for _, h := range typed {
+			if v, ok := decode(h.typ); ok {
+				h.fn(ctx, v)
+			}
+		}
+		for _, h := range raw {
+			h.fn(ctx, dis)
+		}
+		for _, h := range all {
+			h.fn(ctx, dis)
+		}
+	}
+	for _, h := range events {
+		h.fn(ctx, ev)
+	}
+	for _, w := range waiters {
+		var v any
+		switch {
+		case w.typ != nil:
+			if !isDispatch || dis.Name != w.name {
+				continue
+			}
+			tv, ok := decode(w.typ)
+			if !ok || !w.typedMatch(tv) {
+				continue
+			}
+			v = tv
+		default:
+			if !w.match(ev) {
+				continue
+			}
+			v = ev
+		}
+		select {
+		case w.ch <- v:
+		default: // already satisfied
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package shard_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wirecord/wirecord/shard"
+	"github.com/wirecord/wirecord/shard/queuetest"
+)
+
+func TestLocalQueueConformance(t *testing.T) {
+	queuetest.Run(t, func(maxConcurrency int, interval time.Duration) shard.IdentifyQueue {
+		return shard.NewLocalQueue(maxConcurrency, shard.WithInterval(interval))
+	})
+}
+
+// fakeClock moves only when told to.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	timers  []fakeTimer
+	waiting chan struct{}
+}
+
+type fakeTimer struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), waiting: make(chan struct{}, 100)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.timers = append(c.timers, fakeTimer{c.now.Add(d), ch})
+	c.waiting <- struct{}{}
+	return ch
+}
+
+// advance moves time and fires the timers that are due.
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	keep := c.timers[:0]
+	for _, tm := range c.timers {
+		if !tm.at.After(c.now) {
+			tm.ch <- c.now
+		} else {
+			keep = append(keep, tm)
+		}
+	}
+	c.timers = keep
+}
+
+func TestSessionStartBudgetWaitsForTheResetAndSaysSo(t *testing.T) {
+	clock := newFakeClock()
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, nil))
+	refreshed := make(chan struct{}, 1)
+	q := shard.NewLocalQueue(16, shard.WithClock(clock), shard.WithQueueLogger(log),
+		shard.WithSessionStartLimit(shard.SessionStartLimit{Total: 1000, Remaining: 2, ResetAfter: time.Hour, MaxConcurrency: 16},
+			func(ctx context.Context) (shard.SessionStartLimit, error) {
+				refreshed <- struct{}{}
+				return shard.SessionStartLimit{Total: 1000, Remaining: 1000, ResetAfter: 24 * time.Hour}, nil
+			}))
+	ctx := context.Background()
+	for id := range 2 {
+		if err := q.Wait(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- q.Wait(ctx, 2) }()
+	<-clock.waiting // the third waits on the clock
+	select {
+	case <-done:
+		t.Fatal("a third session started with a budget of two")
+	default:
+	}
+	logMu.Lock()
+	line := logs.String()
+	logMu.Unlock()
+	if !strings.Contains(line, "session start limit exhausted") || !strings.Contains(line, "reset_in=1h0m0s") {
+		t.Errorf("log: %q", line)
+	}
+	clock.advance(time.Hour)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-refreshed:
+	default:
+		t.Error("the budget was not refreshed at the reset")
+	}
+	if q.Granted() != 3 {
+		t.Errorf("granted %d", q.Granted())
+	}
+}
+
+func TestLocalQueueSpacesAKeyByTheInterval(t *testing.T) {
+	clock := newFakeClock()
+	q := shard.NewLocalQueue(2, shard.WithClock(clock))
+	ctx := context.Background()
+	q.Wait(ctx, 0)
+	done := make(chan error, 1)
+	go func() { done <- q.Wait(ctx, 2) }() // key 0 again
+	<-clock.waiting
+	clock.advance(shard.IdentifyInterval) // not yet: the margin
+	select {
+	case <-done:
+		t.Fatal("granted within 5 s plus the margin")
+	default:
+	}
+	clock.advance(time.Second)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// Key 1 is free at once.
+	if err := q.Wait(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
