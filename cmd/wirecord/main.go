@@ -1,0 +1,162 @@
+// Command wirecord is the command-line face of the wirecord library.
+//
+//	wirecord demo      run a sharded bot against an embedded fake Discord
+//	wirecord tail      print messages (or every event) from a bot's gateway
+//	wirecord gateway   show what GET /gateway/bot says for a token
+//	wirecord fake      run the fake Discord standalone
+//
+// Every command takes --help.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the command failed: a fatal gateway close, a REST error
+	exitUsage = 2 // bad flags or missing configuration
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = []command{
+	{"demo", "run a sharded bot against an embedded fake Discord (no token, no network)", runDemo},
+	{"tail", "print messages, or every event with --json, from a bot's gateway", runTail},
+	{"gateway", "show the gateway URL, recommended shards and session start budget for a token", runGateway},
+	{"fake", "run the fake Discord (gateway and REST) until interrupted", runFake},
+}
+
+// env is what a command may touch: output streams and the environment,
+// injectable for tests.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// isTerminal reports whether stdout is a terminal.
+	isTerminal bool
+	logLevel   slog.Level
+}
+
+func (e *env) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: e.logLevel}))
+}
+
+// usageError is a problem with how the command was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTerminal: isTerminal(os.Stdout)}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// run runs the command line args and returns the exit code.
+func run(ctx context.Context, e *env, args []string) int {
+	global := flag.NewFlagSet("wirecord", flag.ContinueOnError)
+	global.SetOutput(e.stderr)
+	level := global.String("log-level", "warn", "log level: debug, info, warn or error")
+	global.Usage = func() { printUsage(e.stderr) }
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if err := e.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintf(e.stderr, "wirecord: bad --log-level %q: use debug, info, warn or error\n", *level)
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		printUsage(e.stderr)
+		return exitUsage
+	}
+	name, cargs := rest[0], rest[1:]
+	if name == "help" {
+		printUsage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, cargs)
+		var ue *usageError
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return exitOK
+		case errors.As(err, &ue):
+			fmt.Fprintf(e.stderr, "wirecord %s: %v\n", name, err)
+			return exitUsage
+		default:
+			fmt.Fprintf(e.stderr, "wirecord %s: %v\n", name, err)
+			return exitError
+		}
+	}
+	fmt.Fprintf(e.stderr, "wirecord: unknown command %q\n\n", name)
+	printUsage(e.stderr)
+	return exitUsage
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: wirecord [--log-level LEVEL] COMMAND [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'wirecord COMMAND --help' for a command's flags. Start with: wirecord demo")
+}
+
+// newFlags returns a flag set for a subcommand whose --help prints a
+// summary and the flags.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: wirecord %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors (the flag
+// package already printed them).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
