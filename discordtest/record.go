@@ -32,6 +32,8 @@ type Record struct {
 	Detail string
 }
 
+// String formats the record as one log line: time, kind, connection,
+// shard and detail.
 func (r Record) String() string {
 	s := fmt.Sprintf("%s %s", r.Time.Format("15:04:05.000"), r.Kind)
 	if r.Conn > 0 {

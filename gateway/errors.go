@@ -70,6 +70,7 @@ type UpgradeError struct {
 	Body []byte
 }
 
+// Error names the HTTP status and quotes the start of the body.
 func (e *UpgradeError) Error() string {
 	msg := "gateway: upgrade refused: HTTP " + e.Status
 	if len(e.Body) > 0 {
@@ -86,6 +87,7 @@ func (e *UpgradeError) Error() string {
 // handshake (a wrong Sec-WebSocket-Accept, missing Upgrade header...).
 type HandshakeError struct{ Reason string }
 
+// Error says why the handshake failed.
 func (e *HandshakeError) Error() string { return "gateway: bad websocket handshake: " + e.Reason }
 
 // ProtocolError means Discord's side broke the WebSocket protocol or sent
@@ -96,10 +98,12 @@ type ProtocolError struct {
 	Err  error
 }
 
+// Error names the close code and the cause.
 func (e *ProtocolError) Error() string {
 	return fmt.Sprintf("gateway: protocol error (closing with %d): %v", e.Code, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *ProtocolError) Unwrap() error { return e.Err }
 
 // SendLimitError refuses a command because the connection's send budget
@@ -109,10 +113,12 @@ type SendLimitError struct {
 	RetryAfter time.Duration
 }
 
+// Error says when a command would be accepted again.
 func (e *SendLimitError) Error() string {
 	return fmt.Sprintf("gateway: send rate limit reached; retry after %v", e.RetryAfter)
 }
 
+// Unwrap returns ErrSendLimited.
 func (e *SendLimitError) Unwrap() error { return ErrSendLimited }
 
 // PayloadTooLargeError refuses a command whose encoded payload is over
@@ -122,15 +128,18 @@ type PayloadTooLargeError struct {
 	Size int
 }
 
+// Error names the opcode, the size and the limit.
 func (e *PayloadTooLargeError) Error() string {
 	return fmt.Sprintf("gateway: %s payload is %d bytes; the limit is %d", e.Op, e.Size, MaxPayloadSize)
 }
 
+// Unwrap returns ErrPayloadTooLarge.
 func (e *PayloadTooLargeError) Unwrap() error { return ErrPayloadTooLarge }
 
 // UnknownOpcodeError is a payload with an opcode the engine does not know.
 type UnknownOpcodeError struct{ Op discord.Opcode }
 
+// Error names the opcode.
 func (e *UnknownOpcodeError) Error() string {
 	return fmt.Sprintf("gateway: unknown opcode %d", int(e.Op))
 }
@@ -142,6 +151,7 @@ type DecodeError struct {
 	Err  error
 }
 
+// Error names what could not be decoded, and why.
 func (e *DecodeError) Error() string {
 	if e.Err == nil {
 		return "gateway: cannot decode " + e.What
@@ -149,4 +159,5 @@ func (e *DecodeError) Error() string {
 	return "gateway: cannot decode " + e.What + ": " + e.Err.Error()
 }
 
+// Unwrap returns the decoder's error.
 func (e *DecodeError) Unwrap() error { return e.Err }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -95,6 +96,8 @@ type Error struct {
 	Errors json.RawMessage
 }
 
+// Error names the request, the status, Discord's message and code, and
+// for 401 and 403 what to check.
 func (e *Error) Error() string {
 	msg := fmt.Sprintf("rest: %s %s: %d", e.Method, e.Path, e.Status)
 	if e.Message != "" {
@@ -110,6 +113,28 @@ func (e *Error) Error() string {
 		msg += ": the bot lacks a permission for this"
 	}
 	return msg
+}
+
+// redactPath hides the token segment of webhook and interaction routes
+// (/webhooks/{id}/{token}, /interactions/{id}/{token}): those tokens
+// authorise whoever holds them, so they never reach an error or a log.
+func redactPath(path string) string {
+	for _, prefix := range []string{"/webhooks/", "/interactions/"} {
+		rest, ok := strings.CutPrefix(path, prefix)
+		if !ok {
+			continue
+		}
+		id, tail, ok := strings.Cut(rest, "/")
+		if !ok || tail == "" || !isID(id) {
+			return path
+		}
+		end := strings.IndexAny(tail, "/?")
+		if end < 0 {
+			end = len(tail)
+		}
+		return prefix + id + "/{token}" + tail[end:]
+	}
+	return path
 }
 
 // ErrUnauthorized matches (errors.Is) a 401: a bad or reset token.
@@ -128,6 +153,7 @@ type RateLimitError struct {
 	Scope        string
 }
 
+// Error names the request, the scope and when to retry.
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("rest: %s %s: rate limited (scope %q, global %v), retry after %v",
 		e.Method, e.Path, e.Scope, e.Global, e.RetryAfter)
@@ -142,22 +168,23 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	if body != nil {
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("rest: encoding %s %s: %w", method, path, err)
+			return fmt.Errorf("rest: encoding %s %s: %w", method, redactPath(path), err)
 		}
 	}
 	key := routeKey(method, path)
+	shown := redactPath(path) // for errors and logs: no webhook or interaction token
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx, key); err != nil {
 			return err
 		}
-		resp, err := c.send(ctx, method, path, payload)
+		resp, err := c.send(ctx, method, path, shown, payload)
 		if err != nil {
 			return err
 		}
 		data, rerr := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 		resp.Body.Close()
 		if rerr != nil {
-			return fmt.Errorf("rest: %s %s: reading the answer: %w", method, path, rerr)
+			return fmt.Errorf("rest: %s %s: reading the answer: %w", method, shown, rerr)
 		}
 		c.limiter.update(key, resp.Header, time.Now())
 		switch {
@@ -165,14 +192,14 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			rl := parse429(resp.Header, data)
 			c.limiter.limited(key, rl, time.Now())
 			if attempt >= c.maxRetries {
-				return &RateLimitError{Method: method, Path: path, RetryAfter: rl.retryAfter, Global: rl.global, Scope: rl.scope}
+				return &RateLimitError{Method: method, Path: shown, RetryAfter: rl.retryAfter, Global: rl.global, Scope: rl.scope}
 			}
-			c.log.Warn("rate limited; retrying", "method", method, "path", path,
+			c.log.Warn("rate limited; retrying", "method", method, "path", shown,
 				"retry_after", rl.retryAfter, "global", rl.global, "scope", rl.scope)
 			continue
 		case resp.StatusCode >= 500 && attempt < c.maxRetries:
 			wait := time.Duration(attempt+1) * 500 * time.Millisecond
-			c.log.Warn("server error; retrying", "method", method, "path", path, "status", resp.StatusCode, "wait", wait)
+			c.log.Warn("server error; retrying", "method", method, "path", shown, "status", resp.StatusCode, "wait", wait)
 			select {
 			case <-time.After(wait):
 			case <-ctx.Done():
@@ -180,7 +207,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			}
 			continue
 		case resp.StatusCode >= 300:
-			e := &Error{Method: method, Path: path, Status: resp.StatusCode}
+			e := &Error{Method: method, Path: shown, Status: resp.StatusCode}
 			var body struct {
 				Code    int             `json:"code"`
 				Message string          `json:"message"`
@@ -193,21 +220,21 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		}
 		if out != nil && len(data) > 0 {
 			if err := json.Unmarshal(data, out); err != nil {
-				return fmt.Errorf("rest: %s %s: decoding the answer: %w", method, path, err)
+				return fmt.Errorf("rest: %s %s: decoding the answer: %w", method, shown, err)
 			}
 		}
 		return nil
 	}
 }
 
-func (c *Client) send(ctx context.Context, method, path string, payload []byte) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, method, path, shown string, payload []byte) (*http.Response, error) {
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return nil, fmt.Errorf("rest: %s %s: %w", method, path, err)
+		return nil, fmt.Errorf("rest: %s %s: %w", method, shown, err)
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bot "+c.token)
@@ -218,9 +245,14 @@ func (c *Client) send(ctx context.Context, method, path string, payload []byte) 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		// net/http errors carry the URL, never the headers: the token
-		// stays out of them.
-		return nil, fmt.Errorf("rest: %s %s: %w", method, path, err)
+		// net/http errors carry the URL, never the headers: the bot
+		// token stays out of them; a webhook or interaction token in the
+		// path is taken out here.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = c.base + shown
+		}
+		return nil, fmt.Errorf("rest: %s %s: %w", method, shown, err)
 	}
 	return resp, nil
 }

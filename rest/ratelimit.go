@@ -154,7 +154,7 @@ func (l *limiter) wait(ctx context.Context, key string) error {
 			return nil
 		}
 		l.mu.Unlock()
-		l.log.Debug("rate limit wait", "route", key, "wait", wait)
+		l.log.Debug("rate limit wait", "route", redactKey(key), "wait", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
@@ -254,4 +254,10 @@ func seconds(s float64) time.Duration {
 		return 0
 	}
 	return time.Duration(s * float64(time.Second))
+}
+
+// redactKey is a route key fit for a log: without a webhook's token.
+func redactKey(key string) string {
+	method, path, _ := strings.Cut(key, " ")
+	return method + " " + redactPath(path)
 }

@@ -1,8 +1,10 @@
 package rest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -142,5 +144,48 @@ func TestGatewayBotAndDM(t *testing.T) {
 	}
 	if url, err := c.Gateway(ctx(t)); err != nil || url != s.GatewayURL {
 		t.Errorf("%q %v", url, err)
+	}
+}
+
+// A webhook or interaction token authorises whoever holds it: it must not
+// reach an error or a log line.
+func TestErrorsAndLogsNeverCarryAWebhookOrInteractionToken(t *testing.T) {
+	const secret = "s3cret-interaction-token"
+	s := discordtest.NewServer(discordtest.WithGuilds(1, 0))
+	defer s.Close()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL), rest.WithLogger(log))
+
+	var errs []error
+	// An unknown interaction: Discord's 404, as *rest.Error.
+	errs = append(errs, c.Do(ctx(t), "POST", "/interactions/999/"+secret+"/callback", map[string]int{"type": 1}, nil))
+	// A 5xx is retried (and logged) before it succeeds or fails.
+	s.FailNextREST(1, 502)
+	errs = append(errs, c.Do(ctx(t), "POST", "/webhooks/999/"+secret+"?wait=true", map[string]string{"content": "x"}, nil))
+	// A transport error carries the URL.
+	dead := rest.New(s.Token, rest.WithBaseURL("http://127.0.0.1:1/api/v10"), rest.WithLogger(log))
+	errs = append(errs, dead.Do(ctx(t), "GET", "/webhooks/999/"+secret, nil, nil))
+
+	for i, err := range errs {
+		if err == nil {
+			t.Fatalf("call %d succeeded against an unknown interaction or a dead server", i)
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("error %d carries the token: %v", i, err)
+		}
+		if !strings.Contains(err.Error(), "{token}") {
+			t.Errorf("error %d does not name the route: %v", i, err)
+		}
+	}
+	var apiErr *rest.Error
+	if !errors.As(errs[0], &apiErr) || apiErr.Status != 404 {
+		t.Errorf("unknown interaction: %v", errs[0])
+	}
+	if !strings.Contains(logs.String(), "server error; retrying") {
+		t.Errorf("the 502 was not logged: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Errorf("a log line carries the token:\n%s", logs.String())
 	}
 }

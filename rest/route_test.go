@@ -21,3 +21,23 @@ func TestRouteKeyKeepsOnlyTheMajorParameter(t *testing.T) {
 		t.Error("majorOf")
 	}
 }
+
+func TestRedactPathHidesWebhookAndInteractionTokens(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/webhooks/123/s3cret-tok", "/webhooks/123/{token}"},
+		{"/webhooks/123/s3cret-tok/messages/@original", "/webhooks/123/{token}/messages/@original"},
+		{"/webhooks/123/s3cret-tok?wait=true", "/webhooks/123/{token}?wait=true"},
+		{"/interactions/123/s3cret-tok/callback", "/interactions/123/{token}/callback"},
+		{"/webhooks/123", "/webhooks/123"},
+		{"/webhooks/123/", "/webhooks/123/"},
+		{"/channels/111/messages", "/channels/111/messages"},
+		{"/users/@me", "/users/@me"},
+	} {
+		if got := redactPath(tc.in); got != tc.want {
+			t.Errorf("redactPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := redactKey(routeKey("POST", "/webhooks/777/s3cret-tok")); got != "POST /webhooks/777/{token}" {
+		t.Errorf("redactKey = %q", got)
+	}
+}
