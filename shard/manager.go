@@ -69,6 +69,34 @@ type ManagerConfig struct {
 	RescaleOnShardingRequired bool
 }
 
+// String describes the configuration without the token.
+func (c ManagerConfig) String() string {
+	tok := `""`
+	if c.Token != "" {
+		tok = "[redacted]"
+	}
+	return fmt.Sprintf("shard.ManagerConfig{Token:%s Intents:%s ShardCount:%d ShardIDs:%v Gateway:%v}",
+		tok, c.Intents, c.ShardCount, c.ShardIDs, c.Gateway)
+}
+
+// GoString is String, so %#v redacts the token too.
+func (c ManagerConfig) GoString() string { return c.String() }
+
+// LogValue logs the configuration without the token.
+func (c ManagerConfig) LogValue() slog.Value {
+	tok := ""
+	if c.Token != "" {
+		tok = "[redacted]"
+	}
+	return slog.GroupValue(
+		slog.String("token", tok),
+		slog.String("intents", c.Intents.String()),
+		slog.Int("shard_count", c.ShardCount),
+		slog.Any("shard_ids", c.ShardIDs),
+		slog.Any("gateway", c.Gateway),
+	)
+}
+
 // Manager runs many shards of one bot: it picks the shard count, paces
 // IDENTIFYs through the queue, dispatches every shard's events to
 // handlers, and rescales without downtime.

@@ -69,6 +69,16 @@ type Config struct {
 	WriteTimeout time.Duration
 }
 
+// LogValue logs the configuration without the token (see
+// gateway.Config.LogValue).
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("gateway", c.Gateway),
+		slog.Int("event_buffer", c.EventBuffer),
+		slog.Duration("write_timeout", c.WriteTimeout),
+	)
+}
+
 // Shard runs one gateway connection and its session for as long as it
 // lives: it dials, drives the engine, reconnects, resumes and stops as the
 // engine decides, and delivers every event in order on Events.
