@@ -676,6 +676,12 @@ func (c *Conn) identify(d json.RawMessage) {
 	c.shard = shardID
 	c.mu.Unlock()
 	sess.conn = c
+	// The session joins the routing table before anyone can see it was
+	// identified: events routed to it before READY and the GUILD_CREATEs
+	// are out wait in sess.early, and follow them.
+	s.mu.Lock()
+	s.sessions[sess.id] = sess
+	s.mu.Unlock()
 	s.rec.add(KindIdentified, c.id, shardID, "session=%s shards=%d intents=%s guilds=%d", sess.id, count, id.Intents, len(guilds))
 	start := func() { s.startSession(sess, guilds) }
 	if delay > 0 {
@@ -717,11 +723,6 @@ func (s *Server) startSession(sess *session, guilds []discord.GuildID) {
 		"resume_gateway_url": s.ResumeURL, "shard": [2]int{sess.shardID, sess.shardCount},
 		"application": map[string]any{"id": appID, "flags": 0},
 	}
-	// The session joins the routing table at once; events routed to it
-	// before READY and the GUILD_CREATEs are out wait, and follow them.
-	s.mu.Lock()
-	s.sessions[sess.id] = sess
-	s.mu.Unlock()
 	sess.send(discord.EventReady, ready)
 	if sess.intents.Has(discord.IntentGuilds) {
 		for _, g := range guilds {

@@ -307,7 +307,9 @@ func TestRescaleWhileUsersTalkDeliversEachMessageOnce(t *testing.T) {
 	if m.ShardCount() != 8 {
 		t.Fatalf("shard count %d after rescale", m.ShardCount())
 	}
+	c.mu.Lock()
 	seen := len(c.messages)
+	c.mu.Unlock()
 	if err := c.waitUntil(ctx, "traffic on the new set", func() bool { return len(c.messages) >= seen+20 }); err != nil {
 		t.Fatal(err)
 	}
