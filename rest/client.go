@@ -177,20 +177,22 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		if err := c.limiter.wait(ctx, key); err != nil {
 			return err
 		}
-		resp, err := c.send(ctx, method, path, shown, payload)
+		resp, data, err := c.exchange(ctx, method, path, shown, payload)
+		var rl rateLimited
+		if err == nil {
+			now := time.Now()
+			c.limiter.update(key, resp.Header, now)
+			if resp.StatusCode == http.StatusTooManyRequests {
+				rl = parse429(resp.Header, data)
+				c.limiter.limited(key, rl, now)
+			}
+		}
+		c.limiter.settle(key)
 		if err != nil {
 			return err
 		}
-		data, rerr := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-		resp.Body.Close()
-		if rerr != nil {
-			return fmt.Errorf("rest: %s %s: reading the answer: %w", method, shown, rerr)
-		}
-		c.limiter.update(key, resp.Header, time.Now())
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			rl := parse429(resp.Header, data)
-			c.limiter.limited(key, rl, time.Now())
 			if attempt >= c.maxRetries {
 				return &RateLimitError{Method: method, Path: shown, RetryAfter: rl.retryAfter, Global: rl.global, Scope: rl.scope}
 			}
@@ -225,6 +227,20 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		}
 		return nil
 	}
+}
+
+// exchange sends one request and reads its answer (at most 8 MiB).
+func (c *Client) exchange(ctx context.Context, method, path, shown string, payload []byte) (*http.Response, []byte, error) {
+	resp, err := c.send(ctx, method, path, shown, payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return nil, nil, fmt.Errorf("rest: %s %s: reading the answer: %w", method, shown, err)
+	}
+	return resp, data, nil
 }
 
 func (c *Client) send(ctx context.Context, method, path, shown string, payload []byte) (*http.Response, error) {

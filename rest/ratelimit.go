@@ -27,6 +27,11 @@ type limiter struct {
 	globalUntil time.Time
 	// sent holds the times of recent requests for the 50/s global limit.
 	sent []time.Time
+	// discovering holds, for each route not yet seen answered, a channel
+	// closed when the one request let through comes back: until a route's
+	// bucket is known, its requests go one at a time, so a burst on a new
+	// channel cannot overrun a limit nobody has read yet.
+	discovering map[string]chan struct{}
 }
 
 type bucket struct {
@@ -52,7 +57,8 @@ func (b *bucket) refill(now time.Time) {
 const globalPerSecond = 50
 
 func newLimiter(log *slog.Logger) *limiter {
-	return &limiter{log: log, routes: map[string]string{}, buckets: map[string]*bucket{}}
+	return &limiter{log: log, routes: map[string]string{}, buckets: map[string]*bucket{},
+		discovering: map[string]chan struct{}{}}
 }
 
 // routeKey names the rate-limit route of a request: the method and path
@@ -113,11 +119,27 @@ func majorOf(key string) string {
 	return ""
 }
 
-// wait blocks until a request on route key may be sent.
+// wait blocks until a request on route key may be sent. After a nil
+// return the caller must call settle(key) once the answer is in (or the
+// request failed).
 func (l *limiter) wait(ctx context.Context, key string) error {
+	discoverer := false
 	for {
 		now := time.Now()
 		l.mu.Lock()
+		if _, known := l.routes[key]; !known && !discoverer {
+			if ch := l.discovering[key]; ch != nil {
+				l.mu.Unlock()
+				select {
+				case <-ch:
+					continue
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			l.discovering[key] = make(chan struct{})
+			discoverer = true
+		}
 		wait := time.Duration(0)
 		if now.Before(l.globalUntil) {
 			wait = l.globalUntil.Sub(now)
@@ -160,25 +182,43 @@ func (l *limiter) wait(ctx context.Context, key string) error {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
+			if discoverer {
+				l.settle(key)
+			}
 			return ctx.Err()
 		}
+	}
+}
+
+// settle ends a request let through by wait: if it was the first on its
+// route, the requests waiting behind it go on (one of them becomes the
+// next discoverer if this one learnt nothing).
+func (l *limiter) settle(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ch := l.discovering[key]; ch != nil {
+		close(ch)
+		delete(l.discovering, key)
 	}
 }
 
 // update learns from a response's X-RateLimit headers.
 func (l *limiter) update(key string, h http.Header, now time.Time) {
 	hash := h.Get("X-RateLimit-Bucket")
-	if hash == "" {
-		return
-	}
 	limit, _ := strconv.Atoi(h.Get("X-RateLimit-Limit"))
 	remaining, err1 := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
 	resetAfter, err2 := strconv.ParseFloat(h.Get("X-RateLimit-Reset-After"), 64)
-	if err1 != nil || err2 != nil {
-		return
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if hash == "" || err1 != nil || err2 != nil {
+		// An answer without a usable bucket: the route is known to have
+		// none (its requests need not go one at a time), unless an
+		// earlier answer named one.
+		if _, ok := l.routes[key]; !ok {
+			l.routes[key] = ""
+		}
+		return
+	}
 	l.routes[key] = hash
 	id := hash + "|" + majorOf(key)
 	b := l.buckets[id]

@@ -189,3 +189,34 @@ func TestErrorsAndLogsNeverCarryAWebhookOrInteractionToken(t *testing.T) {
 		t.Errorf("a log line carries the token:\n%s", logs.String())
 	}
 }
+
+// A burst on a route nobody has seen answered yet: the first request goes
+// alone and reads the bucket, the rest follow within it.
+func TestABurstOnANewRouteWaitsForItsFirstAnswer(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGuilds(1, 0),
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "msgs", Limit: 2, Window: 300 * time.Millisecond}))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	ch := s.Channels(s.Guilds()[0].ID)[0]
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { _, err := c.SendMessage(ctx(t), ch.ID, "burst"); errs <- err }()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	calls := s.RESTCalls()
+	if len(calls) != 8 {
+		t.Errorf("%d calls reached the fake, want 8 (no retries)", len(calls))
+	}
+	for _, call := range calls {
+		if call.Limited {
+			t.Errorf("a request hit a 429: %+v", call)
+		}
+	}
+	if got := len(s.Messages(ch.ID)); got != 8 {
+		t.Errorf("%d messages in the channel, want 8", got)
+	}
+}

@@ -1,6 +1,13 @@
 package rest
 
-import "testing"
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+)
 
 func TestRouteKeyKeepsOnlyTheMajorParameter(t *testing.T) {
 	for _, tc := range []struct{ method, path, want string }{
@@ -39,5 +46,40 @@ func TestRedactPathHidesWebhookAndInteractionTokens(t *testing.T) {
 	}
 	if got := redactKey(routeKey("POST", "/webhooks/777/s3cret-tok")); got != "POST /webhooks/777/{token}" {
 		t.Errorf("redactKey = %q", got)
+	}
+}
+
+func TestUnknownRouteLetsOneRequestThroughUntilSettled(t *testing.T) {
+	l := newLimiter(slog.New(slog.DiscardHandler))
+	const key = "POST /channels/1/messages"
+	ctx := context.Background()
+	if err := l.wait(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan error, 1)
+	go func() { second <- l.wait(ctx, key) }()
+	// A waiter that gives up returns its context's error.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := l.wait(cctx, key); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled waiter: %v", err)
+	}
+	select {
+	case err := <-second:
+		t.Fatalf("a second request went through before the first was answered (%v)", err)
+	default:
+	}
+	// The first learnt nothing (a transport error): the second becomes
+	// the next discoverer.
+	l.settle(key)
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	l.update(key, http.Header{}, time.Now()) // an answer without a bucket
+	l.settle(key)
+	for range 3 {
+		if err := l.wait(ctx, key); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
