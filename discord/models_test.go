@@ -694,7 +694,7 @@ func TestNonceAcceptsStringsAndIntegers(t *testing.T) {
 }
 
 func TestComponentKeepsItsJSONAndReadsItsType(t *testing.T) {
-	in := `[{"type":1,"components":[{"type":2,"style":1,"label":"Click me!","custom_id":"click_one"}]}]`
+	in := `[{"type":1,"components":[{"type":2,"style":1,"label":"Reserve a bench","custom_id":"reserve_bench"}]}]`
 	var cs []Component
 	if err := json.Unmarshal([]byte(in), &cs); err != nil {
 		t.Fatal(err)
@@ -727,8 +727,8 @@ func TestInteractionResponseEncodesAsDocumented(t *testing.T) {
 		r    InteractionResponse
 		want string
 	}{
-		{"message", InteractionResponse{Type: InteractionResponseChannelMessageWithSource, Data: &InteractionResponseData{Content: "Congrats on sending your command!"}},
-			`{"type":4,"data":{"content":"Congrats on sending your command!"}}`},
+		{"message", InteractionResponse{Type: InteractionResponseChannelMessageWithSource, Data: &InteractionResponseData{Content: "Kiln 2 is heating up."}},
+			`{"type":4,"data":{"content":"Kiln 2 is heating up."}}`},
 		{"ephemeral deferral", InteractionResponse{Type: InteractionResponseDeferredChannelMessageWithSource, Data: &InteractionResponseData{Flags: MessageFlagEphemeral}},
 			`{"type":5,"data":{"flags":64}}`},
 		{"pong", InteractionResponse{Type: InteractionResponsePong}, `{"type":1}`},

@@ -15,7 +15,7 @@ func TestPermissionsAreADecimalStringInJSON(t *testing.T) {
 	}{
 		{"none", 0, `"0"`},
 		{"send messages", PermissionSendMessages, `"2048"`},
-		{"documented role example", 66321471, `"66321471"`},
+		{"a member's permissions", 1071698660929, `"1071698660929"`},
 		{"above 2^53", PermissionBypassSlowmode | PermissionCreateInstantInvite, `"4503599627370497"`},
 		{"every bit", Permissions(1<<64 - 1), `"18446744073709551615"`},
 	} {
