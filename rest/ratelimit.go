@@ -152,7 +152,8 @@ func (l *limiter) wait(ctx context.Context, key string) error {
 				}
 			}
 		}
-		if wait == 0 {
+		exempt := globalExempt(key)
+		if wait == 0 && !exempt {
 			// The global 50/s: the oldest of the last 50 sends must be
 			// more than a second ago.
 			cut := 0
@@ -165,7 +166,9 @@ func (l *limiter) wait(ctx context.Context, key string) error {
 			}
 		}
 		if wait == 0 {
-			l.sent = append(l.sent, now)
+			if !exempt {
+				l.sent = append(l.sent, now)
+			}
 			if hash, ok := l.routes[key]; ok {
 				if b := l.buckets[hash+"|"+majorOf(key)]; b != nil && b.remaining > 0 {
 					// Spend it now, so concurrent callers see it.
@@ -188,6 +191,21 @@ func (l *limiter) wait(ctx context.Context, key string) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// globalExempt reports whether a route is outside the 50/s global limit:
+// interaction endpoints are (PROTOCOL.md §13). Those are the callback
+// (/interactions/{id}/{token}/...) and the follow-ups, which live under
+// /webhooks/{application_id}/{interaction_token}; a plain webhook called
+// with its token shares that shape and is let through too, being limited
+// by its own bucket.
+func globalExempt(key string) bool {
+	_, path, _ := strings.Cut(key, " ")
+	if strings.HasPrefix(path, "/interactions/") {
+		return true
+	}
+	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 4)
+	return len(parts) >= 3 && parts[0] == "webhooks" && parts[2] != ""
 }
 
 // settle ends a request let through by wait: if it was the first on its

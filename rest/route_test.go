@@ -83,3 +83,39 @@ func TestUnknownRouteLetsOneRequestThroughUntilSettled(t *testing.T) {
 		}
 	}
 }
+
+func TestInteractionRoutesAreOutsideTheGlobalLimit(t *testing.T) {
+	l := newLimiter(slog.New(slog.DiscardHandler))
+	now := time.Now()
+	for range globalPerSecond {
+		l.sent = append(l.sent, now)
+	}
+	// A context already cancelled: a request that would have to wait
+	// returns its error, one that may go returns nil.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		key    string
+		exempt bool
+	}{
+		{routeKey("POST", "/interactions/1/tok/callback"), true},
+		{routeKey("POST", "/webhooks/2/tok"), true},
+		{routeKey("PATCH", "/webhooks/2/tok/messages/@original"), true},
+		{routeKey("POST", "/channels/3/messages"), false},
+		{routeKey("GET", "/webhooks/2"), false},
+	} {
+		err := l.wait(ctx, tc.key)
+		if tc.exempt && err != nil {
+			t.Errorf("%s waited for the global limit: %v", tc.key, err)
+		}
+		if !tc.exempt && !errors.Is(err, context.Canceled) {
+			t.Errorf("%s went past a spent global limit: %v", tc.key, err)
+		}
+		if err == nil {
+			l.settle(tc.key)
+		}
+	}
+	if len(l.sent) != globalPerSecond {
+		t.Errorf("exempt requests counted towards the global limit: %d sends", len(l.sent))
+	}
+}
