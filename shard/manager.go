@@ -635,15 +635,19 @@ func (m *Manager) reportFatal(err error) {
 // delivered, except those the old set already delivered (recognised by
 // name and payload), and from then on only the new set's events are
 // delivered, still without those the old set delivered when they reach
-// the new set up to HandoffGrace late; the old set is closed, ending its sessions. The new set's
-// READY and the GUILD_CREATEs of the guilds it lists are not delivered:
+// the new set up to HandoffGrace late; the old set is closed, ending its
+// sessions. The new set's READY and the GUILD_CREATEs of the guilds it
+// lists are not delivered:
 // they describe state the old set already reported. So each event reaches
 // handlers exactly once across the switch, provided both sessions receive
 // it with the same payload (same intents, same encoding). The new set's
 // own events (Ready, Reconnecting...) are delivered as they happen.
 //
 // Rescale runs one at a time and applies to a Manager that runs every
-// shard (not a ShardIDs subset).
+// shard (not a ShardIDs subset). It returns after the switch, which waits
+// for running handlers to finish: a handler that wants to rescale must
+// start it in its own goroutine (go m.Rescale(...)), or the switch would
+// wait for the very handler that waits for it.
 func (m *Manager) Rescale(ctx context.Context, n int) error {
 	m.rescaling.Lock()
 	defer m.rescaling.Unlock()
