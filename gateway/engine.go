@@ -618,10 +618,21 @@ func (e *Engine) handleDispatch(now time.Time, env *envelope, payload []byte) {
 		e.session = SessionState{ID: r.SessionID, Seq: e.session.Seq, ResumeURL: r.ResumeGatewayURL,
 			ShardID: e.cfg.ShardID, ShardCount: e.cfg.ShardCount}
 		e.hasSession = r.SessionID != ""
-		e.state = StateReady
+		// A READY or RESUMED can cross our close frame: the close still
+		// stands, and a session the close ends is not kept.
+		closing := e.state == StateClosing
+		if !closing {
+			e.state = StateReady
+		}
 		e.emit(&SessionStarted{Session: e.session, Previous: prev})
+		if closing && e.pending.Code == discord.CloseNormal {
+			e.loseSession()
+			e.lost = nil
+		}
 	case discord.EventResumed:
-		e.state = StateReady
+		if e.state != StateClosing {
+			e.state = StateReady
+		}
 		e.emit(&Resumed{Session: e.session, Replayed: e.replayed})
 	}
 }

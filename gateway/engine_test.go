@@ -633,6 +633,47 @@ func TestCloseOnPurpose(t *testing.T) {
 	}
 }
 
+// Close while IDENTIFY is in flight: the READY that crosses the close
+// frame is delivered, but the close still stands.
+func TestReadyCrossingACloseDoesNotUndoIt(t *testing.T) {
+	for _, tc := range []struct {
+		mode        CloseMode
+		wantCode    uint16
+		wantSession bool
+	}{
+		{CloseEndSession, 1000, false},
+		{CloseKeepSession, uint16(discord.CloseResumable), true},
+	} {
+		t.Run(fmt.Sprint(tc.wantCode), func(t *testing.T) {
+			p := newPeer(t, testConfig())
+			p.open(interval)
+			if err := p.e.Identify(p.now); err != nil {
+				t.Fatal(err)
+			}
+			p.flush()
+			p.e.Close(p.now, tc.mode)
+			p.flush()
+			p.dispatch(1, "READY", `{"v":10,"session_id":"late","resume_gateway_url":"wss://resume.test/","user":{"id":"1","username":"bot"},"guilds":[]}`)
+			if p.e.State() != StateClosing {
+				t.Fatalf("state %v after a READY that crossed the close", p.e.State())
+			}
+			p.closeFrame(tc.wantCode, "")
+			var d *Disconnected
+			for _, ev := range p.events() {
+				if dd, ok := ev.(*Disconnected); ok {
+					d = dd
+				}
+			}
+			if d == nil || d.Action != ActionStop || p.e.State() != StateStopped {
+				t.Fatalf("disconnect %+v, state %v: the close was undone", d, p.e.State())
+			}
+			if _, ok := p.e.Session(); ok != tc.wantSession {
+				t.Errorf("session kept = %v, want %v", ok, tc.wantSession)
+			}
+		})
+	}
+}
+
 func TestCloseWaitsForAnswerThenTimesOut(t *testing.T) {
 	p := newPeer(t, testConfig())
 	p.ready(interval, "s1")
