@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wirecord/wirecord/discord"
@@ -124,6 +125,9 @@ type Manager struct {
 
 	fatal chan error
 	wg    sync.WaitGroup
+	// closing is closed by Close, waking a Rescale that waits.
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // NewManager returns a Manager. It does not connect; call Start or Run.
@@ -143,7 +147,7 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	m := &Manager{cfg: cfg, log: cfg.Logger, restc: cfg.REST, queue: cfg.Queue,
-		seed: maphash.MakeSeed(), fatal: make(chan error, 1)}
+		seed: maphash.MakeSeed(), fatal: make(chan error, 1), closing: make(chan struct{})}
 	if m.restc == nil {
 		m.restc = rest.New(cfg.Token, rest.WithLogger(cfg.Logger))
 	}
@@ -196,6 +200,10 @@ func (m *Manager) Start(ctx context.Context) error {
 	}
 	set.mode = modeLive
 	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return ErrClosed
+	}
 	m.live = set
 	m.mu.Unlock()
 	m.launch(set)
@@ -247,6 +255,7 @@ func (m *Manager) Fatal() <-chan error { return m.fatal }
 func (m *Manager) Close(ctx context.Context, mode gateway.CloseMode) error {
 	m.mu.Lock()
 	m.closed = true
+	m.closeOnce.Do(func() { close(m.closing) })
 	var shards []*Shard
 	for _, set := range []*shardSet{m.live, m.next} {
 		if set != nil {
@@ -370,6 +379,14 @@ type shardSet struct {
 	ready    map[int]bool
 	allReady chan struct{}
 	replaced chan struct{}
+	// failed is closed when a shard of a coming-up set stops with an
+	// error (failErr): the set cannot go live.
+	failed   chan struct{}
+	failErr  error
+	failOnce sync.Once
+	// shardingRescale makes a 4011 start one rescale per set, however
+	// many of its shards were closed with it.
+	shardingRescale atomic.Bool
 
 	// delivered holds keys of dispatches a live set delivered while a
 	// rescale was under way, to drop their duplicates from the new set.
@@ -392,7 +409,7 @@ func (s *shardSet) list() []*Shard {
 func (m *Manager) newSet(count int, ids []int, sessions map[int]gateway.SessionState) (*shardSet, error) {
 	set := &shardSet{count: count, ids: slices.Sorted(slices.Values(ids)), shards: map[int]*Shard{},
 		buffered: map[int][]Event{}, initial: map[int]map[discord.GuildID]bool{}, ready: map[int]bool{},
-		allReady: make(chan struct{}), replaced: make(chan struct{})}
+		allReady: make(chan struct{}), replaced: make(chan struct{}), failed: make(chan struct{})}
 	for _, id := range set.ids {
 		if id >= count {
 			return nil, fmt.Errorf("shard: shard id %d is out of range for %d shards", id, count)
@@ -434,11 +451,16 @@ func (m *Manager) launch(set *shardSet) {
 	go func() {
 		for i := 0; i < len(shards); i += wave {
 			group := shards[i:min(i+wave, len(shards))]
-			for _, s := range group {
+			for j, s := range group {
 				m.mu.Lock()
 				closed := m.closed
 				m.mu.Unlock()
 				if closed {
+					// The shards that will never run still end their
+					// event streams, so their pumps finish.
+					for _, rest := range shards[i+j:] {
+						rest.abandon()
+					}
 					return
 				}
 				go s.Run(context.Background())
@@ -483,7 +505,7 @@ func (m *Manager) route(ctx context.Context, set *shardSet, s *Shard, ev Event, 
 		set.markReady(r.ShardID)
 	}
 	if st, ok := ev.(*Stopped); ok && st.Err != nil {
-		m.onFatal(st)
+		m.onFatal(set, st)
 	}
 	if d, ok := ev.(*Dispatch); ok {
 		if m.isLateDuplicate(set, d) {
@@ -521,6 +543,12 @@ func (m *Manager) buffer(ctx context.Context, set *shardSet, s *Shard, ev Event)
 	if !ok {
 		if r, ok := ev.(*Ready); ok {
 			set.markReady(r.ShardID)
+		}
+		if st, ok := ev.(*Stopped); ok && st.Err != nil {
+			set.failOnce.Do(func() {
+				set.failErr = fmt.Errorf("shard %d stopped: %w", st.ShardID, st.Err)
+				close(set.failed)
+			})
 		}
 		m.dispatcher.deliver(ctx, ev)
 		return
@@ -601,9 +629,12 @@ func (m *Manager) key(d *Dispatch) uint64 {
 	return h.Sum64()
 }
 
-func (m *Manager) onFatal(st *Stopped) {
+func (m *Manager) onFatal(set *shardSet, st *Stopped) {
 	var ce *gateway.CloseError
 	if m.cfg.RescaleOnShardingRequired && errors.As(st.Err, &ce) && ce.Code == discord.CloseShardingRequired {
+		if !set.shardingRescale.CompareAndSwap(false, true) {
+			return // another shard of this set already started the rescale
+		}
 		m.log.Warn("sharding required: rescaling to the recommended shard count", "shard", st.ShardID)
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
@@ -662,7 +693,7 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 		n = max(gb.Shards, 1)
 	}
 	m.mu.Lock()
-	if !m.started || m.closed {
+	if !m.started || m.closed || m.live == nil {
 		m.mu.Unlock()
 		return errors.New("shard: manager not running")
 	}
@@ -683,6 +714,12 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 	case <-ctx.Done():
 		m.abandon(next)
 		return ctx.Err()
+	case <-next.failed:
+		m.abandon(next)
+		return fmt.Errorf("shard: rescale to %d shards: %w", n, next.failErr)
+	case <-m.closing:
+		m.abandon(next)
+		return ErrClosed
 	}
 
 	// The switch.

@@ -244,6 +244,18 @@ func (s *Shard) Run(ctx context.Context) error {
 	return s.err
 }
 
+// abandon ends a shard that was never run: its event stream closes and
+// Run, if called later, fails. It does nothing to a shard already run.
+func (s *Shard) abandon() {
+	if !s.started.CompareAndSwap(false, true) {
+		return
+	}
+	s.err = ErrClosed
+	s.markBegun()
+	close(s.events)
+	close(s.done)
+}
+
 func (s *Shard) markBegun() { s.beginOnce.Do(func() { close(s.begun) }) }
 
 // waitStarted waits until the shard's session is under way, or at most
