@@ -480,6 +480,20 @@ func (e *Engine) handlePayload(now time.Time, payload []byte) {
 		e.emit(&PayloadError{Err: &DecodeError{What: "payload", Err: err}, Raw: truncate(payload)})
 		return
 	}
+	if e.state == StateClosing {
+		// Our close frame is out: the decision it carries stands. What
+		// crosses it is still delivered if it is an event, and otherwise
+		// changes nothing (a Hello must not start a session, an op 7 or
+		// op 9 must not turn a stop into a reconnect).
+		switch env.op {
+		case discord.OpDispatch:
+			e.handleDispatch(now, &env, payload)
+		case discord.OpHello, discord.OpHeartbeat, discord.OpReconnect, discord.OpInvalidSession, discord.OpHeartbeatACK:
+		default:
+			e.emit(&PayloadError{Err: &UnknownOpcodeError{Op: env.op}, Raw: truncate(payload)})
+		}
+		return
+	}
 	switch env.op {
 	case discord.OpDispatch:
 		e.handleDispatch(now, &env, payload)

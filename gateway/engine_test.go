@@ -674,6 +674,41 @@ func TestReadyCrossingACloseDoesNotUndoIt(t *testing.T) {
 	}
 }
 
+// Close right after the upgrade: a Hello, op 1, op 7 or op 9 that crosses
+// the close frame changes nothing; the engine still stops.
+func TestOpsCrossingACloseDoNotUndoIt(t *testing.T) {
+	for _, tc := range []struct{ name, payload string }{
+		{"hello before identify", `{"op":10,"d":{"heartbeat_interval":41250},"s":null,"t":null}`},
+		{"heartbeat request", `{"op":1,"d":null,"s":null,"t":null}`},
+		{"reconnect", `{"op":7,"d":null,"s":null,"t":null}`},
+		{"invalid session", `{"op":9,"d":false,"s":null,"t":null}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPeer(t, testConfig())
+			if tc.name == "hello before identify" {
+				p.connect()
+				p.accept() // upgraded; Hello not yet received
+			} else {
+				p.ready(interval, "s1")
+			}
+			p.events()
+			p.e.Close(p.now, CloseEndSession)
+			p.flush()
+			sent := len(p.sent)
+			p.send(tc.payload)
+			p.flush()
+			if p.e.State() != StateClosing || len(p.sent) != sent {
+				t.Fatalf("state %v, %d payloads sent after the close", p.e.State(), len(p.sent)-sent)
+			}
+			p.closeFrame(1000, "")
+			d := mustEvent[*Disconnected](t, p.events())
+			if d.Action != ActionStop || p.e.State() != StateStopped {
+				t.Errorf("disconnect %+v, state %v: the close was undone", d, p.e.State())
+			}
+		})
+	}
+}
+
 func TestCloseWaitsForAnswerThenTimesOut(t *testing.T) {
 	p := newPeer(t, testConfig())
 	p.ready(interval, "s1")
