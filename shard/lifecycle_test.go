@@ -91,8 +91,15 @@ func TestCloseEndsAWaitingRescale(t *testing.T) {
 	rescaled := make(chan error, 1)
 	go func() { rescaled <- m.Rescale(context.Background(), 2) }()
 	// The new set's first shard connects, then waits a minute to identify.
-	if _, err := s.WaitKind(ctx, discordtest.KindConnected, 2); err != nil {
-		t.Fatal(err)
+	connected := make(chan error, 1)
+	go func() { _, err := s.WaitKind(ctx, discordtest.KindConnected, 2); connected <- err }()
+	select {
+	case err := <-connected:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case err := <-rescaled:
+		t.Fatalf("Rescale returned before the new set connected: %v", err)
 	}
 	if err := m.Close(ctx, gateway.CloseEndSession); err != nil {
 		t.Fatal(err)

@@ -53,8 +53,10 @@ func (l *loop) run(ctx context.Context) error {
 				l.startDial(now)
 			}
 		}
-		l.flushCommands(now)
+		// Publish first: a command that completes in flushCommands must
+		// find the shard's state (Ready) already visible to its caller.
 		l.publish()
+		l.flushCommands(now)
 		if l.stopped && l.conn == nil && l.dialC == nil && len(l.pending) == 0 {
 			l.failCommands(ErrClosed)
 			return l.stopErr
