@@ -107,25 +107,7 @@ func (i Intents) Undocumented() Intents { return i &^ IntentsAll }
 // "GUILD_MESSAGES|MESSAGE_CONTENT". Undocumented bits are shown in hex.
 // The empty set is "0".
 func (i Intents) String() string {
-	if i == 0 {
-		return "0"
-	}
-	var b strings.Builder
-	for _, n := range intentNames {
-		if i&n.bit != 0 {
-			if b.Len() > 0 {
-				b.WriteByte('|')
-			}
-			b.WriteString(n.name)
-		}
-	}
-	if rest := i.Undocumented(); rest != 0 {
-		if b.Len() > 0 {
-			b.WriteByte('|')
-		}
-		fmt.Fprintf(&b, "%#x", uint64(rest))
-	}
-	return b.String()
+	return flagString(i.Names(), uint64(i.Undocumented()))
 }
 
 // Names returns the documented names of the intents set in i, in bit order.

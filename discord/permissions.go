@@ -185,25 +185,7 @@ func (p Permissions) Names() []string {
 // "VIEW_CHANNEL|SEND_MESSAGES". Undocumented bits are shown in hex; the
 // empty set is "0".
 func (p Permissions) String() string {
-	if p == 0 {
-		return "0"
-	}
-	var b strings.Builder
-	for _, e := range permissionTable {
-		if p&e.bit != 0 {
-			if b.Len() > 0 {
-				b.WriteByte('|')
-			}
-			b.WriteString(e.name)
-		}
-	}
-	if rest := p.Undocumented(); rest != 0 {
-		if b.Len() > 0 {
-			b.WriteByte('|')
-		}
-		fmt.Fprintf(&b, "%#x", uint64(rest))
-	}
-	return b.String()
+	return flagString(p.Names(), uint64(p.Undocumented()))
 }
 
 // ParsePermissions parses a decimal bit set ("2048") or a list of
