@@ -43,6 +43,29 @@ func managerConfig(s *discordtest.Server) shard.ManagerConfig {
 	}
 }
 
+// newManager is shard.NewManager that fails the test on error.
+func newManager(t *testing.T, cfg shard.ManagerConfig) *shard.Manager {
+	t.Helper()
+	m, err := shard.NewManager(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// startReady starts m, closes it when the test ends (before the fake,
+// which was started first), and waits until every shard is ready.
+func startReady(t *testing.T, ctx context.Context, m *shard.Manager) {
+	t.Helper()
+	if err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close(context.Background(), gateway.CloseEndSession) })
+	if err := m.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func within(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)

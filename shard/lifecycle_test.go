@@ -18,10 +18,7 @@ func TestCloseWhileShardsAreStillStarting(t *testing.T) {
 	s := startFake(t, discordtest.WithShards(4))
 	cfg := managerConfig(s)
 	cfg.Queue = shard.NewLocalQueue(1, shard.WithInterval(time.Minute))
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	ctx := within(t, 20*time.Second)
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -46,20 +43,11 @@ func TestRescaleFailsWhenANewShardStops(t *testing.T) {
 	s := startFake(t, discordtest.WithShards(2), discordtest.WithGuilds(8, 1), discordtest.WithMaxGuildsPerShard(4))
 	cfg := managerConfig(s)
 	cfg.Queue = shard.NewLocalQueue(2, shard.WithInterval(200*time.Millisecond))
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	ctx := within(t, 30*time.Second)
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	// One shard for eight guilds, four per shard at most: 4011.
-	err = m.Rescale(ctx, 1)
+	err := m.Rescale(ctx, 1)
 	var ce *gateway.CloseError
 	if !errors.As(err, &ce) || ce.Code != discord.CloseShardingRequired {
 		t.Fatalf("Rescale: %v, want the new shard's 4011", err)
@@ -77,10 +65,7 @@ func TestCloseEndsAWaitingRescale(t *testing.T) {
 	s := startFake(t, discordtest.WithShards(1))
 	cfg := managerConfig(s)
 	cfg.Queue = shard.NewLocalQueue(1, shard.WithInterval(time.Minute))
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	ctx := within(t, 20*time.Second)
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)

@@ -57,19 +57,10 @@ func TestShardHealsEachFaultAndDeliversEveryEventOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := fastFake(t)
-			m, err := shard.NewManager(fastConfig(s))
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := newManager(t, fastConfig(s))
 			c := newCollector(m)
 			ctx := within(t, 30*time.Second)
-			if err := m.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close(context.Background(), gateway.CloseEndSession)
-			if err := m.WaitReady(ctx); err != nil {
-				t.Fatal(err)
-			}
+			startReady(t, ctx, m)
 			before := say(t, s, "before", 3)
 			if err := c.waitMessages(ctx, before); err != nil {
 				t.Fatal(err)
@@ -157,10 +148,7 @@ func TestFatalCloseCodesStopWithTypedErrorAndNoRetry(t *testing.T) {
 				tc.config(&cfg)
 			}
 			cfg.ShardCount = 1
-			m, err := shard.NewManager(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := newManager(t, cfg)
 			ctx := within(t, 20*time.Second)
 			if tc.inject {
 				m.OnEvent(func(ctx context.Context, ev shard.Event) {
@@ -169,7 +157,7 @@ func TestFatalCloseCodesStopWithTypedErrorAndNoRetry(t *testing.T) {
 					}
 				})
 			}
-			err = m.Run(ctx)
+			err := m.Run(ctx)
 			var ce *gateway.CloseError
 			if !errors.As(err, &ce) || ce.Code != tc.code {
 				t.Fatalf("Run = %v, want *gateway.CloseError %d", err, tc.code)
@@ -194,19 +182,10 @@ func TestSixteenShardsIdentifyByBucketWithoutViolations(t *testing.T) {
 	}
 	s := startFake(t, discordtest.WithShards(16), discordtest.WithMaxConcurrency(4), discordtest.WithGuilds(32, 1))
 	cfg := managerConfig(s)
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	ctx := within(t, 60*time.Second)
 	start := time.Now()
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	took := time.Since(start)
 	if m.ShardCount() != 16 {
 		t.Errorf("shard count %d, want 16 from GET /gateway/bot", m.ShardCount())
@@ -238,10 +217,7 @@ func TestSlowHandlerCausesNoReconnect(t *testing.T) {
 	s := fastFake(t)
 	cfg := fastConfig(s)
 	cfg.EventBuffer = 1 // the queue fills at once and reading pauses
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	slept := make(chan struct{})
 	first := true
 	shard.On(m, func(ctx context.Context, e *discord.MessageCreate) {
@@ -254,13 +230,7 @@ func TestSlowHandlerCausesNoReconnect(t *testing.T) {
 	})
 	c := newCollector(m)
 	ctx := within(t, 30*time.Second)
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	ids := say(t, s, "burst", 20)
 	<-slept
 	if err := c.waitMessages(ctx, ids); err != nil {
@@ -283,19 +253,10 @@ func TestRescaleWhileUsersTalkDeliversEachMessageOnce(t *testing.T) {
 		discordtest.WithGuilds(16, 2), discordtest.WithIdentifyInterval(500*time.Millisecond))
 	cfg := managerConfig(s)
 	cfg.Queue = shard.NewLocalQueue(8, shard.WithInterval(600*time.Millisecond))
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	c := newCollector(m)
 	ctx := within(t, 60*time.Second)
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	stop := s.StartChatter(200)
 	// Let traffic flow on the old set first.
 	if err := c.waitUntil(ctx, "traffic", func() bool { return len(c.messages) >= 20 }); err != nil {
@@ -346,10 +307,7 @@ func TestExportedSessionResumesInAFreshManager(t *testing.T) {
 	s := fastFake(t)
 	cfg := fastConfig(s)
 	cfg.ShardCount = 1
-	a, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newManager(t, cfg)
 	ca := newCollector(a)
 	ctx := within(t, 30*time.Second)
 	if err := a.Start(ctx); err != nil {
@@ -373,10 +331,7 @@ func TestExportedSessionResumesInAFreshManager(t *testing.T) {
 	gap := say(t, s, "between", 2)
 
 	cfg.Sessions = sessions
-	b, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := newManager(t, cfg)
 	cb := newCollector(b)
 	if err := b.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -401,18 +356,9 @@ func TestRequestGuildMembersReturnsEveryChunk(t *testing.T) {
 	s := fastFake(t, discordtest.WithGuilds(1, 30))
 	cfg := fastConfig(s)
 	cfg.Intents |= discord.IntentGuildMembers
-	m, err := shard.NewManager(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, cfg)
 	ctx := within(t, 20*time.Second)
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	g := s.Guilds()[0]
 	q := ""
 	res, err := m.ShardFor(g.ID).RequestGuildMembers(ctx, discord.RequestGuildMembers{GuildID: g.ID, Query: &q})
@@ -438,20 +384,11 @@ func TestRequestGuildMembersReturnsEveryChunk(t *testing.T) {
 
 func TestTypedHandlersDecodeOnlyWhenSomeoneListens(t *testing.T) {
 	s := fastFake(t)
-	m, err := shard.NewManager(fastConfig(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, fastConfig(s))
 	ctx := within(t, 20*time.Second)
 	raw := make(chan *shard.Dispatch, 10)
 	m.OnDispatch("BROKEN_EVENT", func(ctx context.Context, d *shard.Dispatch) { raw <- d })
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	// An event with a payload that is no message: nobody asked for it
 	// typed, so nothing tries to decode it and no error appears.
 	s.ConnForShard(0).SendEvent("BROKEN_EVENT", map[string]any{"id": []int{1}})
@@ -485,18 +422,9 @@ func TestTypedHandlersDecodeOnlyWhenSomeoneListens(t *testing.T) {
 
 func TestWaitFor(t *testing.T) {
 	s := fastFake(t)
-	m, err := shard.NewManager(fastConfig(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, fastConfig(s))
 	ctx := within(t, 20*time.Second)
-	if err := m.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background(), gateway.CloseEndSession)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	startReady(t, ctx, m)
 	got := make(chan *discord.MessageCreate, 1)
 	errc := make(chan error, 1)
 	go func() {
@@ -524,10 +452,7 @@ func TestWaitFor(t *testing.T) {
 func TestCommandsWaitForReadyAndRespectContext(t *testing.T) {
 	s := fastFake(t)
 	s.SetReadyDelay(300 * time.Millisecond)
-	m, err := shard.NewManager(fastConfig(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newManager(t, fastConfig(s))
 	ctx := within(t, 20*time.Second)
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)
