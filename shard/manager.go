@@ -125,6 +125,9 @@ type Manager struct {
 
 	fatal chan error
 	wg    sync.WaitGroup
+	// nextUp mirrors m.next != nil for the per-event path, which
+	// should not take m.mu for every dispatch of every shard.
+	nextUp atomic.Bool
 	// closing is closed by Close, waking a Rescale that waits.
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -396,6 +399,9 @@ type shardSet struct {
 	// matches one is a duplicate that reached this set late.
 	dedupe      map[uint64]struct{}
 	dedupeUntil time.Time
+	// dedupeOn says dedupe may hold keys, so that a set without any
+	// (every set, outside a rescale's grace period) checks no lock.
+	dedupeOn atomic.Bool
 }
 
 func (s *shardSet) list() []*Shard {
@@ -511,10 +517,7 @@ func (m *Manager) route(ctx context.Context, set *shardSet, s *Shard, ev Event, 
 		if m.isLateDuplicate(set, d) {
 			return
 		}
-		m.mu.Lock()
-		rescaling := m.next != nil
-		m.mu.Unlock()
-		if rescaling {
+		if m.nextUp.Load() {
 			set.mu.Lock()
 			if set.delivered == nil {
 				set.delivered = map[uint64]struct{}{}
@@ -601,6 +604,9 @@ const HandoffGrace = 30 * time.Second
 // isLateDuplicate reports whether d, on a set that went live recently, was
 // already delivered by the set it replaced.
 func (m *Manager) isLateDuplicate(set *shardSet, d *Dispatch) bool {
+	if !set.dedupeOn.Load() {
+		return false
+	}
 	set.mu.Lock()
 	defer set.mu.Unlock()
 	if set.dedupe == nil {
@@ -608,6 +614,7 @@ func (m *Manager) isLateDuplicate(set *shardSet, d *Dispatch) bool {
 	}
 	if time.Now().After(set.dedupeUntil) {
 		set.dedupe = nil
+		set.dedupeOn.Store(false)
 		return false
 	}
 	k := m.key(d)
@@ -705,6 +712,7 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 	}
 	next.mode = modeBuffering
 	m.next = next
+	m.nextUp.Store(true)
 	m.mu.Unlock()
 	m.log.Info("rescaling", "from", old.count, "to", n)
 	m.launch(next)
@@ -742,6 +750,7 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 	}
 	next.buffered = nil
 	next.dedupe, next.dedupeUntil = delivered, time.Now().Add(HandoffGrace)
+	next.dedupeOn.Store(len(delivered) > 0)
 	next.mu.Unlock()
 	for _, ev := range flush {
 		s := next.shards[ev.Shard()]
@@ -751,6 +760,7 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 	next.mode = modeLive
 	m.mu.Lock()
 	m.live, m.next = next, nil
+	m.nextUp.Store(false)
 	m.mu.Unlock()
 	close(old.replaced)
 	m.handoff.Unlock()
@@ -773,6 +783,7 @@ func (m *Manager) abandon(set *shardSet) {
 	m.handoff.Unlock()
 	m.mu.Lock()
 	m.next = nil
+	m.nextUp.Store(false)
 	m.mu.Unlock()
 	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
