@@ -159,25 +159,31 @@ func (e *RateLimitError) Error() string {
 		e.Method, e.Path, e.Scope, e.Global, e.RetryAfter)
 }
 
-// Do sends a request: body (if not nil) is sent as JSON, and a 2xx answer
-// is decoded into out (if not nil). It waits for the rate limiter, retries
-// 429s and 5xx answers up to the retry limit, and returns *Error for other
-// error answers.
+// Do sends a request to a path below the base URL ("/channels/123"; a
+// query may follow): body (if not nil) is sent as JSON, and a 2xx answer is
+// decoded into out (if not nil). It waits for the rate limiter, retries
+// 429s, retries 5xx answers and network errors of idempotent methods (GET,
+// PUT, PATCH, DELETE) up to the retry limit, and returns *Error for other
+// error answers. The generated methods are Do with types.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("rest: encoding %s %s: %w", method, redactPath(path), err)
-		}
+	return c.call(ctx, &request{method: method, path: path, body: body, idempotent: idempotentMethod(method)}, out)
+}
+
+// call carries out one request: encode, wait for the limiter, send, learn
+// from the answer, retry what may be retried, decode.
+func (c *Client) call(ctx context.Context, r *request, out any) error {
+	method := r.method
+	shown := redactPath(r.path) // for errors and logs: no webhook or interaction token
+	enc, err := r.encode()
+	if err != nil {
+		return fmt.Errorf("rest: encoding %s %s: %w", method, shown, err)
 	}
-	key := routeKey(method, path)
-	shown := redactPath(path) // for errors and logs: no webhook or interaction token
+	key := routeKey(method, r.path)
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx, key); err != nil {
 			return err
 		}
-		resp, data, err := c.exchange(ctx, method, path, shown, payload)
+		resp, data, err := c.exchange(ctx, r, shown, enc)
 		var rl rateLimited
 		if err == nil {
 			now := time.Now()
@@ -199,7 +205,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			c.log.Warn("rate limited; retrying", "method", method, "path", shown,
 				"retry_after", rl.retryAfter, "global", rl.global, "scope", rl.scope)
 			continue
-		case resp.StatusCode >= 500 && attempt < c.maxRetries:
+		case resp.StatusCode >= 500 && r.idempotent && attempt < c.maxRetries:
 			wait := time.Duration(attempt+1) * 500 * time.Millisecond
 			c.log.Warn("server error; retrying", "method", method, "path", shown, "status", resp.StatusCode, "wait", wait)
 			select {
@@ -230,8 +236,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 }
 
 // exchange sends one request and reads its answer (at most 8 MiB).
-func (c *Client) exchange(ctx context.Context, method, path, shown string, payload []byte) (*http.Response, []byte, error) {
-	resp, err := c.send(ctx, method, path, shown, payload)
+func (c *Client) exchange(ctx context.Context, r *request, shown string, enc encoded) (*http.Response, []byte, error) {
+	method := r.method
+	resp, err := c.send(ctx, r, shown, enc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -243,22 +250,21 @@ func (c *Client) exchange(ctx context.Context, method, path, shown string, paylo
 	return resp, data, nil
 }
 
-func (c *Client) send(ctx context.Context, method, path, shown string, payload []byte) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, r *request, shown string, enc encoded) (*http.Response, error) {
+	method := r.method
 	var body io.Reader
-	if payload != nil {
-		body = bytes.NewReader(payload)
+	if enc.payload != nil {
+		body = bytes.NewReader(enc.payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+r.target(), body)
 	if err != nil {
 		return nil, fmt.Errorf("rest: %s %s: %w", method, shown, err)
 	}
-	if c.token != "" {
+	if c.token != "" && !r.noAuth {
 		req.Header.Set("Authorization", "Bot "+c.token)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	r.header(req.Header, enc)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		// net/http errors carry the URL, never the headers: the bot
