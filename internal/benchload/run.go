@@ -180,21 +180,33 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	if cfg.Shards > 0 {
 		for _, comp := range cfg.Compressions {
-			st, err := ShardStream(cfg.Seed, cfg.Shards, cfg.GuildsPerShard, comp, srv.URL)
-			if err != nil {
-				return nil, err
+			streams := make([]*Stream, cfg.Shards)
+			release := func() {
+				for _, st := range streams {
+					if st != nil {
+						st.Release()
+					}
+				}
+			}
+			for id := range streams {
+				st, err := ShardStream(cfg.Seed, id, cfg.Shards, cfg.GuildsPerShard, comp, srv.URL)
+				if err != nil {
+					release()
+					return nil, err
+				}
+				streams[id] = st
 			}
 			for _, c := range cfg.Clients {
 				if c.Floor || !c.Supports(comp) {
 					continue
 				}
-				rep.Shards = append(rep.Shards, shardRun(ctx, cfg, srv, st, c))
+				rep.Shards = append(rep.Shards, shardRun(ctx, cfg, srv, streams, c))
 				if ctx.Err() != nil {
-					st.Release()
+					release()
 					return rep, ctx.Err()
 				}
 			}
-			st.Release()
+			release()
 		}
 	}
 	return rep, nil
@@ -330,7 +342,7 @@ func await(ctx context.Context, ch <-chan struct{}, errc <-chan error, timeout <
 
 func streamRun(ctx context.Context, cfg Config, srv *Server, st *Stream, c Client) Result {
 	res := Result{Client: c.Name, Compression: st.Compression, Events: st.Events}
-	release := srv.serve(st, true, 1)
+	release := srv.serve([]*Stream{st}, true, 1)
 	settle()
 	resetPeakRSS()
 	timeout := time.After(cfg.Timeout)
@@ -377,10 +389,15 @@ func streamRun(ctx context.Context, cfg Config, srv *Server, st *Stream, c Clien
 	return res
 }
 
-func shardRun(ctx context.Context, cfg Config, srv *Server, st *Stream, c Client) ShardResult {
+func shardRun(ctx context.Context, cfg Config, srv *Server, streams []*Stream, c Client) ShardResult {
+	st := streams[0]
 	res := ShardResult{Client: c.Name, Compression: st.Compression, Shards: cfg.Shards, Guilds: st.Events}
 	want := cfg.Shards * st.Events
-	srv.serve(st, false, cfg.Shards)
+	size := 0
+	for _, s := range streams {
+		size += s.Size()
+	}
+	srv.serve(streams, false, cfg.Shards)
 	settle()
 	resetPeakRSS()
 	base, _, _ := rss()
@@ -417,6 +434,6 @@ func shardRun(ctx context.Context, cfg Config, srv *Server, st *Stream, c Client
 	}
 	res.PeakRSSPerShardKiB = float64(int64(peak)-int64(base)) / float64(cfg.Shards) / 1024
 	res.HeapPerShardKiB = float64(int64(after.heapObjects)-int64(before.heapObjects)) / float64(cfg.Shards) / 1024
-	res.PeakRSSMiB = float64(int64(peak)-int64(st.Size())) / (1 << 20)
+	res.PeakRSSMiB = float64(int64(peak)-int64(size)) / (1 << 20)
 	return res
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/wirecord/wirecord/internal/wsproto"
 )
 
-// Token is the bot token the server accepts; it is not a secret.
-const Token = "bench.token.not-a-secret"
+// Token is the bot token the server accepts; it is not a secret. Its
+// first part is the application id in base64, as clients that read the id
+// from the token expect.
+const Token = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.bench.not-a-secret"
 
 // Server is a minimal gateway on 127.0.0.1 that sends every connection a
 // pre-built Stream: HELLO at once, READY once the client has identified,
@@ -32,12 +34,12 @@ type Server struct {
 	ln  net.Listener
 	srv *http.Server
 
-	mu     sync.Mutex
-	stream *Stream
-	gate   chan struct{}
-	shards int
-	conns  map[net.Conn]struct{}
-	err    error
+	mu      sync.Mutex
+	streams []*Stream // by shard id; a single stream serves every shard
+	gate    chan struct{}
+	shards  int
+	conns   map[net.Conn]struct{}
+	err     error
 
 	connections atomic.Int64
 	identifies  atomic.Int64
@@ -61,12 +63,13 @@ func NewServer() (*Server, error) {
 	return s, nil
 }
 
-// serve makes new connections receive st; the events part waits for
-// release unless st has no gate. shards is what GET /gateway/bot says.
-func (s *Server) serve(st *Stream, gated bool, shards int) (release func()) {
+// serve makes new connections receive streams[shard] (streams[0] when
+// there is one); the events part waits for release when gated. shards is
+// what GET /gateway/bot says. Every stream starts with the same HELLO.
+func (s *Server) serve(streams []*Stream, gated bool, shards int) (release func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stream, s.shards, s.err = st, shards, nil
+	s.streams, s.shards, s.err = streams, shards, nil
 	s.gate = make(chan struct{})
 	s.connections.Store(0)
 	s.identifies.Store(0)
@@ -128,9 +131,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	st, gate := s.stream, s.gate
+	streams, gate := s.streams, s.gate
 	s.mu.Unlock()
-	if st == nil {
+	if len(streams) == 0 {
 		http.Error(w, "benchload: no stream is being served", http.StatusServiceUnavailable)
 		return
 	}
@@ -139,6 +142,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if comp == "" {
 		comp = gateway.CompressNone
 	}
+	st := streams[0]
 	if comp != st.Compression || (q.Get("encoding") != "" && q.Get("encoding") != "json") {
 		err := fmt.Errorf("benchload: client asked for compress=%q encoding=%q; this run serves %s with json",
 			q.Get("compress"), q.Get("encoding"), st.Compression)
@@ -168,7 +172,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if _, err := conn.Write(st.hello); err != nil {
 		return
 	}
-	identified := make(chan struct{})
+	identified := make(chan int, 1)
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
@@ -176,7 +180,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 	}()
 	select {
-	case <-identified:
+	case id := <-identified:
+		if len(streams) > 1 {
+			if id < 0 || id >= len(streams) {
+				s.fail(fmt.Errorf("benchload: client identified as shard %d of a run of %d shards", id, len(streams)))
+				return
+			}
+			st = streams[id]
+		}
 	case <-readDone:
 		return
 	}
@@ -194,11 +205,11 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	<-readDone
 }
 
-// readClient reads the client's frames until the connection ends,
-// closing identified at the first IDENTIFY. Heartbeats are read and not
+// readClient reads the client's frames until the connection ends, sending
+// the shard id of the first IDENTIFY to identified. Heartbeats are read and not
 // answered: the stream has no room for ACKs, and HELLO's interval is
 // longer than a run.
-func (s *Server) readClient(br *bufio.Reader, identified chan struct{}) {
+func (s *Server) readClient(br *bufio.Reader, identified chan<- int) {
 	rd := wsproto.Reader{Role: wsproto.Server}
 	buf := make([]byte, 4096)
 	once := false
@@ -220,11 +231,18 @@ func (s *Server) readClient(br *bufio.Reader, identified chan struct{}) {
 				}
 				var p struct {
 					Op int `json:"op"`
+					D  struct {
+						Shard []int `json:"shard"`
+					} `json:"d"`
 				}
 				if (m.Op == wsproto.OpText || m.Op == wsproto.OpBinary) && json.Unmarshal(m.Payload, &p) == nil && p.Op == 2 && !once {
 					once = true
 					s.identifies.Add(1)
-					close(identified)
+					id := 0
+					if len(p.D.Shard) == 2 {
+						id = p.D.Shard[0]
+					}
+					identified <- id
 				}
 			}
 		}

@@ -112,16 +112,17 @@ func MessageStream(seed uint64, n int, c gateway.Compression, resumeURL string) 
 	return buildStream(c, [][]byte{Ready(0, 1, nil, resumeURL)}, n, func(i int) []byte { return MessageCreate(seed, i+2) })
 }
 
-// ShardStream builds the stream of a shard of count that receives READY
-// and then guilds GUILD_CREATEs of about 30 KB, and nothing more. Every
-// shard gets the same bytes; nothing in a client depends on guild ids
-// routing to the shard.
-func ShardStream(seed uint64, count, guilds int, c gateway.Compression, resumeURL string) (*Stream, error) {
+// ShardStream builds the stream of shard id of count: READY, then guilds
+// GUILD_CREATEs of about 30 KB, and nothing more. Each shard has guilds of
+// its own, ids that route to it ((id >> 22) % count == id), as a client
+// that caches guilds across shards must see.
+func ShardStream(seed uint64, id, count, guilds int, c gateway.Compression, resumeURL string) (*Stream, error) {
 	ids := make([]uint64, guilds)
+	first := uint64(guildBase>>22) / uint64(count) * uint64(count)
 	for i := range ids {
-		ids[i] = uint64(guildBase + i<<22)
+		ids[i] = (first+uint64(i*count+id))<<22 | uint64(i)
 	}
-	return buildStream(c, [][]byte{Ready(0, count, ids, resumeURL)}, guilds, func(i int) []byte { return GuildCreate(seed, i+2, ids[i]) })
+	return buildStream(c, [][]byte{Ready(id, count, ids, resumeURL)}, guilds, func(i int) []byte { return GuildCreate(seed, i+2, ids[i]) })
 }
 
 // Size is the stream's size in memory, which the process's RSS includes.

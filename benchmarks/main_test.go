@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/wirecord/wirecord/internal/benchload"
+)
+
+// TestEveryLibraryGetsEveryEvent runs the comparison on a tiny stream:
+// each client must deliver every MESSAGE_CREATE on each compression it
+// speaks, and every GUILD_CREATE of two shards. It counts; it does not
+// judge timings.
+func TestEveryLibraryGetsEveryEvent(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"--events", "200", "--shards", "2", "--json"}, &out, &errOut, false); err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	var rep benchload.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, r := range rep.Results {
+		seen[r.Client]++
+		if r.Err != "" || r.Delivered != 200 {
+			t.Errorf("%s %s: %d of 200 delivered, error %q", r.Client, r.Compression, r.Delivered, r.Err)
+		}
+	}
+	for name, want := range map[string]int{"floor-inflate": 3, "floor-decode": 3, "wirecord": 3, "disgo": 1, "discordgo": 1} {
+		if seen[name] != want {
+			t.Errorf("%s ran %d times, want %d (once per compression it speaks)", name, seen[name], want)
+		}
+	}
+	shards := map[string]bool{}
+	for _, r := range rep.Shards {
+		shards[r.Client] = true
+		if r.Err != "" || r.Delivered != 20 {
+			t.Errorf("%s %s shards: %d of 20 GUILD_CREATE delivered, error %q", r.Client, r.Compression, r.Delivered, r.Err)
+		}
+	}
+	if !shards["wirecord"] || !shards["disgo"] || !shards["discordgo"] {
+		t.Errorf("shard runs for %v, want wirecord, disgo and discordgo", shards)
+	}
+}
