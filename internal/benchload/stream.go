@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/wirecord/wirecord/gateway"
+	"github.com/wirecord/wirecord/internal/benchload/payload"
 	"github.com/wirecord/wirecord/internal/compress"
 	"github.com/wirecord/wirecord/internal/wsproto"
 )
@@ -63,17 +64,17 @@ func newStreamBuilder(c gateway.Compression) (*streamBuilder, error) {
 	return b, nil
 }
 
-// add appends payload as one frame and returns the frame's size.
-func (b *streamBuilder) add(payload []byte) int {
+// add appends p as one frame and returns the frame's size.
+func (b *streamBuilder) add(p []byte) int {
 	start := len(b.buf)
 	switch b.comp {
 	case gateway.CompressNone:
-		b.buf = wsproto.AppendFrame(b.buf, wsproto.OpText, true, payload, nil)
+		b.buf = wsproto.AppendFrame(b.buf, wsproto.OpText, true, p, nil)
 	case gateway.CompressZlib:
-		b.tmp = b.zlib.Encode(b.tmp[:0], payload)
+		b.tmp = b.zlib.Encode(b.tmp[:0], p)
 		b.buf = wsproto.AppendFrame(b.buf, wsproto.OpBinary, true, b.tmp, nil)
 	case gateway.CompressZstd:
-		b.tmp = b.zstd.Encode(b.tmp[:0], payload)
+		b.tmp = b.zstd.Encode(b.tmp[:0], p)
 		b.buf = wsproto.AppendFrame(b.buf, wsproto.OpBinary, true, b.tmp, nil)
 	}
 	return len(b.buf) - start
@@ -87,7 +88,7 @@ func buildStream(c gateway.Compression, ready [][]byte, events int, event func(i
 		return nil, err
 	}
 	s := &Stream{Compression: c, Events: events, ends: make([]int64, events)}
-	b.add(Hello())
+	b.add(payload.Hello())
 	helloEnd := len(b.buf)
 	for _, p := range ready {
 		b.add(p)
@@ -109,7 +110,7 @@ func buildStream(c gateway.Compression, ready [][]byte, events int, event func(i
 // MessageStream builds the stream of one shard that receives n
 // MESSAGE_CREATE (seq 2 to n+1) after READY.
 func MessageStream(seed uint64, n int, c gateway.Compression, resumeURL string) (*Stream, error) {
-	return buildStream(c, [][]byte{Ready(0, 1, nil, resumeURL)}, n, func(i int) []byte { return MessageCreate(seed, i+2) })
+	return buildStream(c, [][]byte{payload.Ready(0, 1, nil, resumeURL)}, n, func(i int) []byte { return payload.MessageCreate(seed, i+2) })
 }
 
 // ShardStream builds the stream of shard id of count: READY, then guilds
@@ -118,11 +119,11 @@ func MessageStream(seed uint64, n int, c gateway.Compression, resumeURL string) 
 // that caches guilds across shards must see.
 func ShardStream(seed uint64, id, count, guilds int, c gateway.Compression, resumeURL string) (*Stream, error) {
 	ids := make([]uint64, guilds)
-	first := uint64(guildBase>>22) / uint64(count) * uint64(count)
+	first := uint64(payload.GuildBase>>22) / uint64(count) * uint64(count)
 	for i := range ids {
 		ids[i] = (first+uint64(i*count+id))<<22 | uint64(i)
 	}
-	return buildStream(c, [][]byte{Ready(id, count, ids, resumeURL)}, guilds, func(i int) []byte { return GuildCreate(seed, i+2, ids[i]) })
+	return buildStream(c, [][]byte{payload.Ready(id, count, ids, resumeURL)}, guilds, func(i int) []byte { return payload.GuildCreate(seed, i+2, ids[i]) })
 }
 
 // Size is the stream's size in memory, which the process's RSS includes.

@@ -1,4 +1,7 @@
-package benchload
+// Package payload generates the gateway payloads of wirecord's benchmarks
+// as Discord writes them: MESSAGE_CREATE, GUILD_CREATE, READY, HELLO,
+// each from a seed and a sequence number alone.
+package payload
 
 import (
 	"fmt"
@@ -31,8 +34,12 @@ var names = []string{"mirela", "quillon", "tarn", "oskar", "yuki", "amara", "bex
 var domains = []string{"github.com", "youtu.be", "en.wikipedia.org", "store.steampowered.com",
 	"twitter.com", "docs.google.com", "reddit.com", "imgur.com"}
 
+// GuildBase is the id of the guild of every MESSAGE_CREATE, and the base
+// of generated guild ids.
+const GuildBase = 1166542210893082624
+
 const (
-	guildBase   = 1166542210893082624
+	guildBase   = GuildBase
 	channelBase = 1166542211455119370
 	roleBase    = 1182004418843037706
 	userBase    = 1100000000000000000
