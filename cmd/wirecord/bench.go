@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,7 +15,7 @@ import (
 )
 
 func runBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "bench", "bench [--events N] [--compress LIST] [--shards S] [--rounds R] [--json]")
+	fs := newFlags(e, "bench", "bench [--events N] [--compress LIST] [--shards S] [--rounds R] [--cpuprofile DIR] [--json]")
 	events := fs.Int("events", 50000, "MESSAGE_CREATE events streamed per run")
 	comps := fs.String("compress", "none,zlib-stream,zstd-stream", "transport compressions to measure, comma-separated")
 	shards := fs.Int("shards", 0, "also run S idle shards after READY and ten ~30 KB GUILD_CREATE each, and report peak RSS per shard")
@@ -21,6 +23,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the generated messages")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up on one run after this long")
+	profDir := fs.String("cpuprofile", "", "write each streaming run's CPU profile to `DIR`/CLIENT-COMPRESSION.pprof")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +42,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if e.stderrIsTerminal {
 		cfg.Progress = e.stderr
+	}
+	if *profDir != "" {
+		if err := os.MkdirAll(*profDir, 0o755); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		cfg.CPUProfile = func(name string) (io.WriteCloser, error) {
+			return os.Create(filepath.Join(*profDir, name+".pprof"))
+		}
 	}
 	rep, err := benchload.Run(ctx, cfg)
 	if err != nil {

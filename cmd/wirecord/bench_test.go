@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +70,19 @@ func TestBenchPrintsTablesWithRatios(t *testing.T) {
 	}
 	if strings.Contains(out, "none") || r.stderr.String() != "" {
 		t.Errorf("--compress zlib-stream measured more, or wrote progress to a non-terminal:\n%s\nstderr: %s", out, r.stderr)
+	}
+}
+
+func TestBenchWritesACPUProfilePerStreamingRun(t *testing.T) {
+	dir := t.TempDir()
+	r := runCmd(t, nil, "bench", "--events", "100", "--compress", "none", "--cpuprofile", dir)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, name := range []string{"floor-inflate-none", "floor-decode-none", "wirecord-none"} {
+		fi, err := os.Stat(filepath.Join(dir, name+".pprof"))
+		if err != nil || fi.Size() == 0 {
+			t.Errorf("%s.pprof: %v", name, err)
+		}
 	}
 }

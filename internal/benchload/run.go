@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -44,6 +45,10 @@ type Config struct {
 	// Progress, when set, receives a progress line, redrawn in place
 	// (a terminal's stderr).
 	Progress io.Writer
+	// CPUProfile, when set, is asked for a writer for each streaming
+	// run's CPU profile (runtime/pprof, the streaming phase only), named
+	// for the client and compression ("wirecord-zstd-stream").
+	CPUProfile func(name string) (io.WriteCloser, error)
 }
 
 func (c *Config) defaults() {
@@ -360,10 +365,28 @@ func streamRun(ctx context.Context, cfg Config, srv *Server, st *Stream, c Clien
 	}
 	done := make(chan struct{})
 	wait := progress(cfg.Progress, c.Name+" "+string(st.Compression), sess, done)
+	var prof io.WriteCloser
+	if cfg.CPUProfile != nil {
+		w, err := cfg.CPUProfile(c.Name + "-" + string(st.Compression))
+		if err != nil {
+			return fail(err)
+		}
+		if err := pprof.StartCPUProfile(w); err != nil {
+			w.Close()
+			return fail(err)
+		}
+		prof = w
+	}
 	t0 := takeSample()
 	release()
 	err := await(ctx, sess.done, errc, timeout, "streaming")
 	t1 := takeSample()
+	if prof != nil {
+		pprof.StopCPUProfile()
+		if cerr := prof.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	close(done)
 	wait()
 	if err != nil {
