@@ -25,14 +25,14 @@ func (r *Report) Print(w io.Writer) {
 	if len(r.Results) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "client\tcompression\tevents/s\tCPU µs/event\tvs floor-decode\tallocs/event\tB/event\tpeak RSS MiB\t")
+		fmt.Fprintln(tw, "client\tcompression\tevents/s\tCPU µs/event\tvs floor-decode\tallocs/event\tB/event\tGCs/1k events\tpeak RSS MiB\t")
 		for _, x := range r.Results {
 			if x.Err != "" {
-				fmt.Fprintf(tw, "%s\t%s\tfailed after %d of %d events: %s\t\t\t\t\t\t\n", x.Client, x.Compression, x.Delivered, x.Events, x.Err)
+				fmt.Fprintf(tw, "%s\t%s\tfailed after %d of %d events: %s\t\t\t\t\t\t\t\n", x.Client, x.Compression, x.Delivered, x.Events, x.Err)
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.2f\t%s\t%.1f\t%.0f\t%.1f\t\n", x.Client, x.Compression, x.EventsPerSecond,
-				x.CPUMicrosPerEvent, ratio(x.VsFloorDecode), x.AllocsPerEvent, x.BytesPerEvent, x.PeakRSSMiB)
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.2f\t%s\t%.1f\t%.0f\t%.1f\t%.1f\t\n", x.Client, x.Compression, x.EventsPerSecond,
+				x.CPUMicrosPerEvent, ratio(x.VsFloorDecode), x.AllocsPerEvent, x.BytesPerEvent, x.GCsPer1000, x.PeakRSSMiB)
 		}
 		tw.Flush()
 		r.printRatios(w)

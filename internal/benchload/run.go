@@ -114,6 +114,8 @@ type Result struct {
 	CPUMicrosPerEvent float64 `json:"cpu_us_per_event"`
 	AllocsPerEvent    float64 `json:"allocs_per_event"`
 	BytesPerEvent     float64 `json:"alloc_bytes_per_event"`
+	// GCsPer1000 is garbage-collection cycles per thousand events.
+	GCsPer1000 float64 `json:"gcs_per_1000_events"`
 	// PeakRSSMiB is the process's peak resident memory during the run,
 	// less the server's pre-built stream.
 	PeakRSSMiB float64 `json:"peak_rss_mib"`
@@ -262,9 +264,10 @@ type sample struct {
 	allocs      uint64
 	allocBytes  uint64
 	heapObjects uint64
+	gcs         uint64
 }
 
-var sampleNames = []string{"/gc/heap/allocs:objects", "/gc/heap/allocs:bytes", "/memory/classes/heap/objects:bytes"}
+var sampleNames = []string{"/gc/heap/allocs:objects", "/gc/heap/allocs:bytes", "/memory/classes/heap/objects:bytes", "/gc/cycles/total:gc-cycles"}
 
 func takeSample() sample {
 	ms := make([]metrics.Sample, len(sampleNames))
@@ -274,7 +277,7 @@ func takeSample() sample {
 	metrics.Read(ms)
 	cpu, _ := processCPU()
 	return sample{at: time.Now(), cpu: cpu, allocs: ms[0].Value.Uint64(), allocBytes: ms[1].Value.Uint64(),
-		heapObjects: ms[2].Value.Uint64()}
+		heapObjects: ms[2].Value.Uint64(), gcs: ms[3].Value.Uint64()}
 }
 
 // settle leaves the heap as small as it gets between runs.
@@ -408,6 +411,7 @@ func streamRun(ctx context.Context, cfg Config, srv *Server, st *Stream, c Clien
 	res.CPUMicrosPerEvent = float64((t1.cpu - t0.cpu).Microseconds()) / n
 	res.AllocsPerEvent = float64(t1.allocs-t0.allocs) / n
 	res.BytesPerEvent = float64(t1.allocBytes-t0.allocBytes) / n
+	res.GCsPer1000 = float64(t1.gcs-t0.gcs) / n * 1000
 	res.PeakRSSMiB = float64(int64(peak)-int64(st.Size())) / (1 << 20)
 	return res
 }
