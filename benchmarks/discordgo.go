@@ -29,9 +29,14 @@ func runDiscordgo(ctx context.Context, s *benchload.Session) error {
 	discordgoEndpoints.Unlock()
 	sessions := make([]*discordgo.Session, 0, s.Shards)
 	defer func() {
+		// One at a time, 64 sessions take longer to close than a run
+		// waits.
+		var wg sync.WaitGroup
 		for _, dg := range sessions {
-			dg.Close()
+			wg.Add(1)
+			go func() { defer wg.Done(); dg.Close() }()
 		}
+		wg.Wait()
 	}()
 	for id := range s.Shards {
 		dg, err := discordgo.New("Bot " + s.Token)

@@ -26,30 +26,40 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "client\tcompression\tevents/s\tCPU µs/event\tvs floor-decode\tallocs/event\tB/event\tGCs/1k events\tpeak RSS MiB\t")
+		var failures []string
 		for _, x := range r.Results {
 			if x.Err != "" {
-				fmt.Fprintf(tw, "%s\t%s\tfailed after %d of %d events: %s\t\t\t\t\t\t\t\n", x.Client, x.Compression, x.Delivered, x.Events, x.Err)
+				fmt.Fprintf(tw, "%s\t%s\tfailed\t\t\t\t\t\t\t\n", x.Client, x.Compression)
+				failures = append(failures, fmt.Sprintf("%s %s: %d of %d events delivered: %s", x.Client, x.Compression, x.Delivered, x.Events, x.Err))
 				continue
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.2f\t%s\t%.1f\t%.0f\t%.1f\t%.1f\t\n", x.Client, x.Compression, x.EventsPerSecond,
 				x.CPUMicrosPerEvent, ratio(x.VsFloorDecode), x.AllocsPerEvent, x.BytesPerEvent, x.GCsPer1000, x.PeakRSSMiB)
 		}
 		tw.Flush()
+		for _, f := range failures {
+			fmt.Fprintln(w, "failed:", f)
+		}
 		r.printRatios(w)
 	}
 	if len(r.Shards) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "client\tcompression\tshards\tREADY+GUILD_CREATE s\tpeak RSS KiB/shard\tlive heap KiB/shard\tpeak RSS MiB\t")
+		var failures []string
 		for _, x := range r.Shards {
 			if x.Err != "" {
-				fmt.Fprintf(tw, "%s\t%s\t%d\tfailed after %d of %d GUILD_CREATE: %s\t\t\t\t\n", x.Client, x.Compression, x.Shards, x.Delivered, x.Shards*x.Guilds, x.Err)
+				fmt.Fprintf(tw, "%s\t%s\t%d\tfailed\t\t\t\t\n", x.Client, x.Compression, x.Shards)
+				failures = append(failures, fmt.Sprintf("%s %s %d shards: %d of %d GUILD_CREATE delivered: %s", x.Client, x.Compression, x.Shards, x.Delivered, x.Shards*x.Guilds, x.Err))
 				continue
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.0f\t%.0f\t%.1f\t\n", x.Client, x.Compression, x.Shards, x.Seconds,
 				x.PeakRSSPerShardKiB, x.HeapPerShardKiB, x.PeakRSSMiB)
 		}
 		tw.Flush()
+		for _, f := range failures {
+			fmt.Fprintln(w, "failed:", f)
+		}
 	}
 }
 

@@ -302,8 +302,8 @@ func stop(cancel context.CancelFunc, errc <-chan error) error {
 	select {
 	case err := <-errc:
 		return err
-	case <-time.After(10 * time.Second):
-		return errors.New("benchload: the client did not stop within 10 s of its context ending")
+	case <-time.After(30 * time.Second):
+		return errors.New("benchload: the client did not stop within 30 s of its context ending")
 	}
 }
 
