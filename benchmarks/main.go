@@ -50,10 +50,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, progress 
 	only := fs.String("clients", "", "measure only these clients, comma-separated (the floors always run)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up on one run after this long")
+	idle := fs.Duration("idle", 500*time.Millisecond, "with --shards: how long the shards idle before their live heap is read")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := benchload.Config{Events: *events, Shards: *shards, Rounds: *rounds, Timeout: *timeout}
+	cfg := benchload.Config{Events: *events, Shards: *shards, Rounds: *rounds, Timeout: *timeout, Idle: *idle}
 	for _, c := range strings.Split(*comps, ",") {
 		cfg.Compressions = append(cfg.Compressions, gateway.Compression(strings.TrimSpace(c)))
 	}

@@ -15,7 +15,7 @@ import (
 // judge timings.
 func TestEveryLibraryGetsEveryEvent(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"--events", "200", "--shards", "2", "--json"}, &out, &errOut, false); err != nil {
+	if err := run(context.Background(), []string{"--events", "200", "--shards", "2", "--idle", "50ms", "--json"}, &out, &errOut, false); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
 	var rep benchload.Report

@@ -23,14 +23,15 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the generated messages")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up on one run after this long")
+	idle := fs.Duration("idle", 500*time.Millisecond, "with --shards: how long the shards idle before their live heap is read")
 	profDir := fs.String("cpuprofile", "", "write each streaming run's CPU profile to `DIR`/CLIENT-COMPRESSION.pprof")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *events < 1 || *shards < 0 || *rounds < 1 || *timeout <= 0 {
-		return usagef("--events and --rounds must be at least 1, --shards not negative, --timeout positive")
+	if *events < 1 || *shards < 0 || *rounds < 1 || *timeout <= 0 || *idle <= 0 {
+		return usagef("--events and --rounds must be at least 1, --shards not negative, --timeout and --idle positive")
 	}
-	cfg := benchload.Config{Seed: *seed, Events: *events, Shards: *shards, Rounds: *rounds, Timeout: *timeout}
+	cfg := benchload.Config{Seed: *seed, Events: *events, Shards: *shards, Rounds: *rounds, Timeout: *timeout, Idle: *idle}
 	for _, c := range strings.Split(*comps, ",") {
 		comp := gateway.Compression(strings.TrimSpace(c))
 		switch comp {

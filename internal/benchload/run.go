@@ -40,6 +40,9 @@ type Config struct {
 	// GUILD_CREATE (about 30 KB each, default 10).
 	Shards         int
 	GuildsPerShard int
+	// Idle is how long the shards idle after the last GUILD_CREATE before
+	// their live heap is read. Default 500 ms.
+	Idle time.Duration
 	// Timeout bounds one run. Default 5 minutes.
 	Timeout time.Duration
 	// Progress, when set, receives a progress line, redrawn in place
@@ -72,6 +75,9 @@ func (c *Config) defaults() {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 5 * time.Minute
+	}
+	if c.Idle <= 0 {
+		c.Idle = 500 * time.Millisecond
 	}
 }
 
@@ -446,7 +452,7 @@ func shardRun(ctx context.Context, cfg Config, srv *Server, streams []*Stream, c
 	res.Seconds = time.Since(before.at).Seconds()
 	// Idle: let the shards settle, then see what stays.
 	select {
-	case <-time.After(500 * time.Millisecond):
+	case <-time.After(cfg.Idle):
 	case <-ctx.Done():
 	}
 	runtime.GC()

@@ -14,7 +14,7 @@ import (
 // that decodes into discord.MessageCreate, and the mix has what real
 // traffic has.
 func TestMessagesAreSeededRealisticAndDecodeIntoOurModels(t *testing.T) {
-	const n = 2000
+	const n = 1000
 	var total int
 	var replies, embeds, mentions, attachments, nonASCII, members int
 	for seq := 2; seq < n+2; seq++ {
