@@ -14,8 +14,16 @@ import (
 // speaks, and every GUILD_CREATE of two shards. It counts; it does not
 // judge timings.
 func TestEveryLibraryGetsEveryEvent(t *testing.T) {
+	args := []string{"--events", "200", "--shards", "2", "--idle", "50ms", "--json"}
+	want := map[string]int{"floor-inflate": 3, "floor-decode": 3, "wirecord": 3, "disgo": 1, "discordgo": 1}
+	if raceDetector {
+		// disgo races with itself when closed (see race_on_test.go).
+		t.Log("race detector on: disgo is left out")
+		args = append(args, "--clients", "wirecord,discordgo")
+		delete(want, "disgo")
+	}
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"--events", "200", "--shards", "2", "--idle", "50ms", "--json"}, &out, &errOut, false); err != nil {
+	if err := run(context.Background(), args, &out, &errOut, false); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
 	var rep benchload.Report
@@ -29,10 +37,13 @@ func TestEveryLibraryGetsEveryEvent(t *testing.T) {
 			t.Errorf("%s %s: %d of 200 delivered, error %q", r.Client, r.Compression, r.Delivered, r.Err)
 		}
 	}
-	for name, want := range map[string]int{"floor-inflate": 3, "floor-decode": 3, "wirecord": 3, "disgo": 1, "discordgo": 1} {
-		if seen[name] != want {
-			t.Errorf("%s ran %d times, want %d (once per compression it speaks)", name, seen[name], want)
+	for name, n := range want {
+		if seen[name] != n {
+			t.Errorf("%s ran %d times, want %d (once per compression it speaks)", name, seen[name], n)
 		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("clients %v, want %v", seen, want)
 	}
 	shards := map[string]bool{}
 	for _, r := range rep.Shards {
@@ -41,7 +52,9 @@ func TestEveryLibraryGetsEveryEvent(t *testing.T) {
 			t.Errorf("%s %s shards: %d of 20 GUILD_CREATE delivered, error %q", r.Client, r.Compression, r.Delivered, r.Err)
 		}
 	}
-	if !shards["wirecord"] || !shards["disgo"] || !shards["discordgo"] {
-		t.Errorf("shard runs for %v, want wirecord, disgo and discordgo", shards)
+	for name := range want {
+		if !shards[name] && name != "floor-inflate" && name != "floor-decode" {
+			t.Errorf("no shard run for %s", name)
+		}
 	}
 }
