@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, progress 
 	events := fs.Int("events", 50000, "MESSAGE_CREATE events streamed per run")
 	comps := fs.String("compress", "none,zlib-stream,zstd-stream", "transport compressions, comma-separated (a client that does not speak one is skipped)")
 	shards := fs.Int("shards", 0, "also run S idle shards per client after READY and ten ~30 KB GUILD_CREATE each")
-	rounds := fs.Int("rounds", 1, "run each cell R times and report the median-CPU round")
+	rounds := fs.Int("rounds", 1, "run each cell R times and report the median round (by CPU per event, or peak RSS per shard)")
 	only := fs.String("clients", "", "measure only these clients, comma-separated (the floors always run)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up on one run after this long")

@@ -19,7 +19,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	events := fs.Int("events", 50000, "MESSAGE_CREATE events streamed per run")
 	comps := fs.String("compress", "none,zlib-stream,zstd-stream", "transport compressions to measure, comma-separated")
 	shards := fs.Int("shards", 0, "also run S idle shards after READY and ten ~30 KB GUILD_CREATE each, and report peak RSS per shard")
-	rounds := fs.Int("rounds", 1, "run each client and compression R times and report the median-CPU round")
+	rounds := fs.Int("rounds", 1, "run each client and compression R times and report the median round (by CPU per event, or peak RSS per shard)")
 	seed := fs.Uint64("seed", 1, "seed of the generated messages")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up on one run after this long")

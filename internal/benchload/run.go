@@ -32,8 +32,8 @@ type Config struct {
 	// Wirecord. Floors take no part in the shard run.
 	Clients []Client
 	// Rounds runs each (client, compression) this many times, one after
-	// the other, and reports the round with the median CPU per event.
-	// Default 1.
+	// the other, and reports the round with the median CPU per event (for
+	// a shard run, the median peak RSS per shard). Default 1.
 	Rounds int
 	// Shards, when positive, adds a shard run per client and compression:
 	// Shards idle shards in one process after READY and GuildsPerShard
@@ -213,7 +213,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				if c.Floor || !c.Supports(comp) {
 					continue
 				}
-				rep.Shards = append(rep.Shards, shardRun(ctx, cfg, srv, streams, c))
+				rounds := make([]ShardResult, 0, cfg.Rounds)
+				for range cfg.Rounds {
+					rounds = append(rounds, shardRun(ctx, cfg, srv, streams, c))
+					if ctx.Err() != nil {
+						break
+					}
+				}
+				rep.Shards = append(rep.Shards, medianShard(rounds))
 				if ctx.Err() != nil {
 					release()
 					return rep, ctx.Err()
@@ -256,6 +263,26 @@ func median(rs []Result) Result {
 		case a.CPUMicrosPerEvent < b.CPUMicrosPerEvent:
 			return -1
 		case a.CPUMicrosPerEvent > b.CPUMicrosPerEvent:
+			return 1
+		}
+		return 0
+	})
+	return rs[len(rs)/2]
+}
+
+// medianShard returns the round with the median peak RSS per shard; a
+// failed round wins.
+func medianShard(rs []ShardResult) ShardResult {
+	for _, r := range rs {
+		if r.Err != "" {
+			return r
+		}
+	}
+	slices.SortFunc(rs, func(a, b ShardResult) int {
+		switch {
+		case a.PeakRSSPerShardKiB < b.PeakRSSPerShardKiB:
+			return -1
+		case a.PeakRSSPerShardKiB > b.PeakRSSPerShardKiB:
 			return 1
 		}
 		return 0
