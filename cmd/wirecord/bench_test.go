@@ -26,7 +26,7 @@ func TestBenchDeliversEveryEventToEveryClient(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout.String()), &rep); err != nil {
 		t.Fatalf("the report is not JSON: %v\n%s", err, r.stdout)
 	}
-	clients := []string{"floor-inflate", "floor-decode", "wirecord"}
+	clients := []string{"floor-inflate", "floor-decode", "wirecord-raw", "wirecord"}
 	comps := []string{"none", "zlib-stream", "zstd-stream"}
 	if len(rep.Results) != len(clients)*len(comps) || len(rep.Streams) != len(comps) {
 		t.Fatalf("%d results and %d streams, want %d and %d", len(rep.Results), len(rep.Streams), len(clients)*len(comps), len(comps))
@@ -46,11 +46,11 @@ func TestBenchDeliversEveryEventToEveryClient(t *testing.T) {
 			t.Errorf("%s: no ratio to floor-decode", want)
 		}
 	}
-	if len(rep.Shards) != len(comps) {
-		t.Fatalf("%d shard runs, want %d (wirecord on each compression)", len(rep.Shards), len(comps))
+	if len(rep.Shards) != 2*len(comps) {
+		t.Fatalf("%d shard runs, want %d (wirecord-raw and wirecord on each compression)", len(rep.Shards), 2*len(comps))
 	}
 	for _, s := range rep.Shards {
-		if s.Client != "wirecord" || s.Err != "" || s.Shards != 2 || s.Delivered != 2*10 || s.PeakRSSPerShardKiB == 0 {
+		if !strings.HasPrefix(s.Client, "wirecord") || s.Err != "" || s.Shards != 2 || s.Delivered != 2*10 || s.PeakRSSPerShardKiB == 0 {
 			t.Errorf("shard run %+v: want wirecord, 2 shards, 20 GUILD_CREATE delivered", s)
 		}
 	}
@@ -79,7 +79,7 @@ func TestBenchWritesACPUProfilePerStreamingRun(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, name := range []string{"floor-inflate-none", "floor-decode-none", "wirecord-none"} {
+	for _, name := range []string{"floor-inflate-none", "floor-decode-none", "wirecord-raw-none", "wirecord-none"} {
 		fi, err := os.Stat(filepath.Join(dir, name+".pprof"))
 		if err != nil || fi.Size() == 0 {
 			t.Errorf("%s.pprof: %v", name, err)

@@ -29,7 +29,7 @@ type Config struct {
 	// zstd-stream.
 	Compressions []gateway.Compression
 	// Clients to measure, in order. Default: FloorInflate, FloorDecode,
-	// Wirecord. Floors take no part in the shard run.
+	// WirecordRaw, Wirecord. Floors take no part in the shard run.
 	Clients []Client
 	// Rounds runs each (client, compression) this many times, one after
 	// the other, and reports the round with the median CPU per event (for
@@ -65,7 +65,7 @@ func (c *Config) defaults() {
 		c.Compressions = Compressions
 	}
 	if len(c.Clients) == 0 {
-		c.Clients = []Client{FloorInflate, FloorDecode, Wirecord}
+		c.Clients = []Client{FloorInflate, FloorDecode, WirecordRaw, Wirecord}
 	}
 	if c.Rounds <= 0 {
 		c.Rounds = 1

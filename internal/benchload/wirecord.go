@@ -12,7 +12,16 @@ import (
 // Wirecord is wirecord as a user runs it: a shard.Manager with typed
 // handlers (shard.On) for *discord.MessageCreate and *discord.GuildCreate,
 // everything else at its defaults.
-var Wirecord = Client{Name: "wirecord", Run: runWirecord}
+var Wirecord = Client{Name: "wirecord", Run: func(ctx context.Context, s *Session) error {
+	return runWirecord(ctx, s, true)
+}}
+
+// WirecordRaw is the same Manager with raw handlers (OnDispatch) that
+// read the event's name and never decode it: what the receive path and
+// the dispatcher cost without the typed decode.
+var WirecordRaw = Client{Name: "wirecord-raw", Run: func(ctx context.Context, s *Session) error {
+	return runWirecord(ctx, s, false)
+}}
 
 // instantQueue grants every IDENTIFY at once: the server has no identify
 // rate limit, and a shard run should not wait 5 s per shard.
@@ -21,7 +30,7 @@ type instantQueue struct{ n int }
 func (instantQueue) Wait(ctx context.Context, shardID int) error { return ctx.Err() }
 func (q instantQueue) MaxConcurrency() int                       { return q.n }
 
-func runWirecord(ctx context.Context, s *Session) error {
+func runWirecord(ctx context.Context, s *Session, typed bool) error {
 	m, err := shard.NewManager(shard.ManagerConfig{
 		Token:      s.Token,
 		Intents:    discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
@@ -32,8 +41,14 @@ func runWirecord(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	shard.On(m, func(ctx context.Context, e *discord.MessageCreate) { s.Deliver(e.Content) })
-	shard.On(m, func(ctx context.Context, e *discord.GuildCreate) { s.Deliver(e.Name) })
+	if typed {
+		shard.On(m, func(ctx context.Context, e *discord.MessageCreate) { s.Deliver(e.Content) })
+		shard.On(m, func(ctx context.Context, e *discord.GuildCreate) { s.Deliver(e.Name) })
+	} else {
+		deliver := func(ctx context.Context, d *shard.Dispatch) { s.Deliver(d.Name) }
+		m.OnDispatch(discord.EventMessageCreate, deliver)
+		m.OnDispatch(discord.EventGuildCreate, deliver)
+	}
 	if err := m.Start(ctx); err != nil {
 		return err
 	}
