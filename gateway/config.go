@@ -124,6 +124,14 @@ type Config struct {
 	SendLimit  int
 	SendWindow time.Duration
 
+	// ResumeHosts are host names that READY's resume_gateway_url may
+	// point to besides Discord's own (discord.gg and its subdomains) and
+	// the host of URL. A name starting with "*." matches every subdomain
+	// of the rest. A resume URL elsewhere is ignored (an OutOfRange event
+	// says so) and the session resumes at URL. Whatever this says, a
+	// resume never goes from wss to ws.
+	ResumeHosts []string
+
 	// Session, when set, is a session to resume (for example one exported
 	// by another process during a rolling deploy).
 	Session *SessionState

@@ -57,6 +57,8 @@ func testConfig() Config {
 		Token:       "test-token-must-not-leak",
 		Intents:     discord.IntentGuilds | discord.IntentGuildMessages,
 		Compression: CompressNone,
+		// The scripted READY resumes at resume.test.
+		ResumeHosts: []string{"*.test"},
 		Rand:        func() float64 { return 0.5 },
 		Entropy:     rand.NewChaCha8([32]byte{1, 2, 3}),
 	}
