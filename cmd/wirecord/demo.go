@@ -62,7 +62,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	out.logf("fake Discord at %s with %d guilds; starting %d shards", srv.APIURL, *guilds, *shards)
 	restc := rest.New(srv.Token, rest.WithBaseURL(srv.APIURL))
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:   srv.Token,
+		Token:   discord.NewToken(srv.Token),
 		Intents: discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		REST:    restc,
 		Logger:  e.logger(),

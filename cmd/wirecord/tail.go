@@ -103,7 +103,7 @@ func runTail(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token: conn.token, Intents: intents, ShardCount: count, REST: conn.rest(e), Logger: e.logger(),
+		Token: discord.NewToken(conn.token), Intents: intents, ShardCount: count, REST: conn.rest(e), Logger: e.logger(),
 		Gateway: gateway.Config{Compression: gateway.Compression(*comp), Encoding: gateway.Encoding(*enc)},
 	})
 	if err != nil {
