@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wirecord/wirecord/discord"
 )
 
 // DefaultBaseURL is Discord's API, version 10.
@@ -31,7 +33,7 @@ const DefaultUserAgent = "DiscordBot (https://github.com/wirecord/wirecord, 0.1)
 // The token is only ever placed in the Authorization header; it never
 // appears in errors or logs.
 type Client struct {
-	token      string
+	token      discord.Token
 	base       string
 	http       *http.Client
 	userAgent  string
@@ -66,7 +68,7 @@ func WithMaxRetries(n int) Option { return func(c *Client) { c.maxRetries = n } 
 // New returns a client for a bot token (without the "Bot " prefix).
 func New(token string, opts ...Option) *Client {
 	c := &Client{
-		token:      strings.TrimPrefix(token, "Bot "),
+		token:      discord.NewToken(token),
 		base:       DefaultBaseURL,
 		http:       &http.Client{Timeout: 30 * time.Second},
 		userAgent:  DefaultUserAgent,
@@ -260,8 +262,8 @@ func (c *Client) send(ctx context.Context, r *request, shown string, enc encoded
 	if err != nil {
 		return nil, fmt.Errorf("rest: %s %s: %w", method, shown, err)
 	}
-	if c.token != "" && !r.noAuth {
-		req.Header.Set("Authorization", "Bot "+c.token)
+	if !c.token.IsZero() && !r.noAuth {
+		req.Header.Set("Authorization", "Bot "+c.token.Reveal())
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	r.header(req.Header, enc)
