@@ -1,0 +1,175 @@
+package discordtest
+
+import (
+	"strings"
+	"sync"
+)
+
+//go:generate go run ./internal/genchecks -spec ../../shared/discord-api-spec/openapi.json -o spec_gen.go
+
+// The tables in spec_gen.go come from Discord's OpenAPI spec, so the fake
+// checks requests against the spec without reading it at run time. This
+// file holds their types and finds a request's operation.
+
+// kind is a set of JSON types a schema node accepts; 0 accepts any.
+type kind uint8
+
+const (
+	tArray kind = 1 << iota
+	tBoolean
+	tInteger
+	tNull
+	tNumber
+	tObject
+	tString
+)
+
+// format is the string format of a node the fake checks.
+type format uint8
+
+const (
+	fNone      format = iota
+	fSnowflake        // decimal digits (SnowflakeType)
+	fDateTime         // ISO 8601
+	fURI              // an absolute URL
+)
+
+// node is one schema. Fields holding a node index (Ref, Items, Extra,
+// Props, OneOf, AnyOf, AllOf) point into specNodes; 0 means none (node 0
+// accepts anything). Zero numbers mean no limit.
+type node struct {
+	Type     kind
+	Format   format
+	Ref      int32 // the value must also match this node
+	Props    []prop
+	Required []string
+	Extra    int32 // additionalProperties: schema of the other keys
+	Items    int32
+	Enum     []string // allowed values, as text
+	Min, Max string   // numeric bounds, as text; "" for none
+	MinLen   int
+	MaxLen   int
+	MinItems int
+	MaxItems int
+	MaxProps int
+	OneOf    []int32
+	AnyOf    []int32
+	AllOf    []int32
+}
+
+// prop is one property of an object node.
+type prop struct {
+	Name string
+	Node int32
+}
+
+// authKind is what an operation takes in its Authorization header, from
+// the spec's security requirements.
+type authKind uint8
+
+const (
+	authBot         authKind = iota // Bot <token>
+	authOptional                    // nothing, or a valid token (webhook and interaction tokens ride in the path)
+	authBotOrBearer                 // Bot <token> or an OAuth2 Bearer token
+	authBearer                      // an OAuth2 Bearer token only
+)
+
+// param is a path parameter.
+type param struct {
+	Name string
+	Node int32
+}
+
+// queryParam is a query-string parameter.
+type queryParam struct {
+	Name     string
+	Node     int32
+	Required bool
+}
+
+// operation is one operation of the spec.
+type operation struct {
+	ID           string // operationId, e.g. create_message
+	Method       string
+	Path         string // template, e.g. /channels/{channel_id}/messages
+	Auth         authKind
+	Params       []param
+	Query        []queryParam
+	Body         int32 // application/json schema; 0 if none
+	Multipart    int32 // multipart/form-data schema; 0 if none
+	BodyRequired bool
+	Status       int   // the success status the fake answers
+	Response     int32 // schema of the answer; 0 for none
+	ResponseType string
+}
+
+// route is "METHOD /template", as the Route* constants spell routes.
+func (op *operation) route() string { return op.Method + " " + op.Path }
+
+// opIndex finds operations by method and path segments.
+var opIndex = sync.OnceValue(func() map[string][]*operation {
+	idx := map[string][]*operation{}
+	for i := range specOperations {
+		op := &specOperations[i]
+		idx[op.Method] = append(idx[op.Method], op)
+	}
+	return idx
+})
+
+// findOperation returns the operation a request's method and path (with
+// or without the /api/v10 prefix) name, and its path parameters. Where
+// two templates match, the one with a literal segment first wins, as
+// Discord routes /messages/bulk-delete before /messages/{message_id}.
+func findOperation(method, path string) (*operation, map[string]string) {
+	for _, v := range []string{"/api/v10", "/api/v9"} {
+		if rest, ok := strings.CutPrefix(path, v+"/"); ok {
+			path = "/" + rest
+			break
+		}
+	}
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	var best *operation
+	var bestLit []bool
+	for _, op := range opIndex()[method] {
+		tsegs := strings.Split(strings.TrimPrefix(op.Path, "/"), "/")
+		if len(tsegs) != len(segs) {
+			continue
+		}
+		lit := make([]bool, len(tsegs))
+		ok := true
+		for i, t := range tsegs {
+			if strings.HasPrefix(t, "{") {
+				ok = segs[i] != ""
+			} else {
+				lit[i], ok = true, t == segs[i]
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok && (best == nil || moreLiteral(lit, bestLit)) {
+			best, bestLit = op, lit
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	vals := map[string]string{}
+	for i, t := range strings.Split(strings.TrimPrefix(best.Path, "/"), "/") {
+		if name, ok := strings.CutPrefix(t, "{"); ok {
+			vals[strings.TrimSuffix(name, "}")] = segs[i]
+		}
+	}
+	return best, vals
+}
+
+// moreLiteral reports whether a has a literal segment where b, at the
+// first position they differ, has a parameter.
+func moreLiteral(a, b []bool) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i]
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package discordtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/png"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wirecord/wirecord/discord"
+)
+
+// specRoute serves an operation the world model does not know: it is
+// checked, rate limited and recorded like any route, and answered with a
+// response synthesised from the spec's schema.
+func (s *Server) specRoute(r *http.Request) (routeSpec, bool) {
+	op, params := findOperation(r.Method, r.URL.Path)
+	if op == nil {
+		return routeSpec{}, false
+	}
+	major := ""
+	for _, p := range op.Params {
+		r.SetPathValue(p.Name, params[p.Name])
+		// The top-level resources Discord limits separately (PROTOCOL.md §13).
+		if major == "" && (p.Name == "channel_id" || p.Name == "guild_id" || p.Name == "webhook_id") {
+			major = p.Name
+		}
+	}
+	// Interaction callbacks are exempt from the global limit (PROTOCOL.md §13).
+	global := !strings.HasPrefix(op.Path, "/interactions/")
+	// Auth is checked by checkRequest, which knows the spec's security.
+	return routeSpec{name: op.route(), major: major, auth: false, global: global,
+		handler: func(w http.ResponseWriter, r *http.Request) { s.synthesize(w, r, op, params) }}, true
+}
+
+// synthesize answers op with the spec's success status and a minimal
+// value of its response schema: required fields only, nullable ones null,
+// snowflakes fresh ids (or the path's own, for fields named like a path
+// parameter and for the id of the resource the path ends in).
+func (s *Server) synthesize(w http.ResponseWriter, r *http.Request, op *operation, params map[string]string) {
+	if op.Response == 0 || op.Status == http.StatusNoContent {
+		w.WriteHeader(op.Status)
+		return
+	}
+	if op.ResponseType != "application/json" {
+		var b bytes.Buffer
+		png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+		w.Header().Set("Content-Type", op.ResponseType)
+		w.WriteHeader(op.Status)
+		w.Write(b.Bytes())
+		return
+	}
+	v := synth(op.Response, s.world.newID, 0)
+	if m, ok := v.(map[string]any); ok {
+		for _, p := range op.Params {
+			if _, has := m[p.Name]; has && isSnowflake(params[p.Name]) {
+				m[p.Name] = params[p.Name]
+			}
+		}
+		if last := len(op.Params) - 1; last >= 0 && strings.HasSuffix(op.Path, "{"+op.Params[last].Name+"}") {
+			if id, ok := m["id"].(string); ok && isSnowflake(id) && isSnowflake(params[op.Params[last].Name]) {
+				m["id"] = params[op.Params[last].Name]
+			}
+		}
+	}
+	writeJSON(w, op.Status, v)
+}
+
+// synthTime is the timestamp synthesised values carry.
+var synthTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+
+// synth builds a minimal value node n accepts.
+func synth(n int32, newID func() discord.Snowflake, depth int) any {
+	nd := &specNodes[n]
+	if n == 0 || nd.Type&tNull != 0 || depth > 32 {
+		return nil
+	}
+	if len(nd.Enum) > 0 {
+		return typed(nd.Enum[0], nd.Type)
+	}
+	obj := func() map[string]any {
+		m := map[string]any{}
+		for _, name := range nd.Required {
+			var pn int32 = nd.Extra
+			for _, p := range nd.Props {
+				if p.Name == name {
+					pn = p.Node
+				}
+			}
+			m[name] = synth(pn, newID, depth+1)
+		}
+		return m
+	}
+	var v any
+	switch t := nd.Type; {
+	case t&tObject != 0:
+		v = obj()
+	case t&tArray != 0:
+		list := []any{}
+		for range nd.MinItems {
+			list = append(list, synth(nd.Items, newID, depth+1))
+		}
+		return list
+	case t&tString != 0:
+		switch nd.Format {
+		case fSnowflake:
+			return strconv.FormatUint(uint64(newID()), 10)
+		case fDateTime:
+			return synthTime
+		case fURI:
+			return "https://discord.com/"
+		}
+		return strings.Repeat("x", nd.MinLen)
+	case t&(tInteger|tNumber) != 0:
+		if nd.Min != "" && !strings.HasPrefix(nd.Min, "-") && nd.Min != "0" {
+			return json.Number(nd.Min)
+		}
+		return json.Number("0")
+	case t&tBoolean != 0:
+		return false
+	}
+	if nd.Ref != 0 {
+		v = merge(v, synth(nd.Ref, newID, depth+1))
+	}
+	for _, a := range nd.AllOf {
+		v = merge(v, synth(a, newID, depth+1))
+	}
+	if len(nd.OneOf) > 0 {
+		v = merge(v, synth(nd.OneOf[0], newID, depth+1))
+	}
+	if len(nd.AnyOf) > 0 {
+		v = merge(v, synth(nd.AnyOf[0], newID, depth+1))
+	}
+	return v
+}
+
+// merge combines the fields of two synthesised objects (allOf).
+func merge(a, b any) any {
+	ma, okA := a.(map[string]any)
+	mb, okB := b.(map[string]any)
+	if !okA || !okB {
+		if a == nil {
+			return b
+		}
+		return a
+	}
+	for k, v := range mb {
+		if _, has := ma[k]; !has {
+			ma[k] = v
+		}
+	}
+	return ma
+}
+
+// typed turns an enum value's text into the JSON type of its node.
+func typed(text string, t kind) any {
+	switch {
+	case t&(tInteger|tNumber) != 0:
+		return json.Number(text)
+	case t&tBoolean != 0:
+		return text == "true"
+	}
+	return text
+}
