@@ -97,7 +97,7 @@ func (s *Server) registerREST(mux *http.ServeMux) {
 	for _, v := range []string{"/api/v10", "/api/v9"} {
 		for _, rt := range routes {
 			method, path, _ := strings.Cut(rt.name, " ")
-			mux.Handle(method+" "+v+path, s.serveRoute(rt))
+			mux.Handle(method+" "+v+path, s.specFirst(rt.name, s.serveRoute(rt)))
 		}
 		mux.HandleFunc(v+"/", func(w http.ResponseWriter, r *http.Request) {
 			// Every operation of Discord's spec is at least recognised (spec.go).

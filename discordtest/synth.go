@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,26 @@ func (s *Server) specRoute(r *http.Request) (routeSpec, bool) {
 	return routeSpec{name: op.route(), major: major, auth: false, global: global,
 		handler: func(w http.ResponseWriter, r *http.Request) { s.synthesize(w, r, op, params) }}, true
 }
+
+// specFirst hands a request to the spec's operation when that is not the
+// one the world-model route stands for: the mux sends GET
+// /channels/1/messages/pins to the get-message route, whose {message_id}
+// matches "pins", but Discord's list-pins operation is more specific.
+func (s *Server) specFirst(route string, h http.Handler) http.Handler {
+	method, path, _ := strings.Cut(route, " ")
+	own, _ := findOperation(method, templateParam.ReplaceAllString(path, "1"))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if op, _ := findOperation(r.Method, r.URL.Path); op != nil && op != own {
+			if rt, ok := s.specRoute(r); ok {
+				s.serveRoute(rt).ServeHTTP(w, r)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+var templateParam = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // synthesize answers op with the spec's success status and a minimal
 // value of its response schema: required fields only, nullable ones null,
@@ -75,7 +96,9 @@ var synthTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
 // synth builds a minimal value node n accepts.
 func synth(n int32, newID func() discord.Snowflake, depth int) any {
 	nd := &specNodes[n]
-	if n == 0 || nd.Type&tNull != 0 || depth > 32 {
+	// Nullable fields are null: always valid and never recursive. A whole
+	// body or answer is a value, though.
+	if n == 0 || nd.Type&tNull != 0 && depth > 0 || depth > 32 {
 		return nil
 	}
 	if len(nd.Enum) > 0 {
