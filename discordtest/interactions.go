@@ -127,8 +127,15 @@ func (s *Server) botMessage(st *interactionState, send discord.MessageSend) (dis
 
 func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *interactionState {
 	app, _ := pathID(r, "application_id")
+	if discord.ApplicationID(app) != s.world.appID {
+		// An ordinary webhook, which the world model does not keep: answer
+		// as the spec says (synth.go).
+		op, params := findOperation(r.Method, r.URL.Path)
+		s.synthesize(w, r, op, params)
+		return nil
+	}
 	st := s.interactionByToken(r.PathValue("interaction_token"))
-	if st == nil || discord.ApplicationID(app) != s.world.appID {
+	if st == nil {
 		apiError(w, http.StatusNotFound, 10015, "Unknown Webhook")
 		return nil
 	}

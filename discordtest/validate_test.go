@@ -452,6 +452,26 @@ func TestAuthFollowsTheSpecsSecurity(t *testing.T) {
 	}
 }
 
+func TestOrdinaryWebhooksAnswerFromTheSpec(t *testing.T) {
+	s := NewServer(WithGuilds(1, 1))
+	defer s.Close()
+	op, _ := findOperation("POST", "/webhooks/1/tok")
+	resp, data := send(t, s, "POST", "/webhooks/1/tok?wait=true", "", map[string]any{"content": "hook"})
+	if resp.StatusCode != op.Status {
+		t.Fatalf("execute webhook: %d %s", resp.StatusCode, data)
+	}
+	if errs := validAgainst(t, op.Response, data); len(errs) > 0 {
+		t.Errorf("execute webhook answered %s: %v", data, errs)
+	}
+	// The application's own webhook is the interaction's: a token the
+	// fake never issued is an unknown webhook.
+	app, _ := s.Application()
+	resp, data = send(t, s, "POST", "/webhooks/"+app.String()+"/no.such.token", "", map[string]any{"content": "x"})
+	if resp.StatusCode != 404 || decodeErr(t, data).Code != 10015 {
+		t.Errorf("follow-up with an unknown token: %d %s", resp.StatusCode, data)
+	}
+}
+
 func TestLiteralSegmentsWinOverParameters(t *testing.T) {
 	for _, tc := range []struct{ method, path, id string }{
 		{"POST", "/api/v10/channels/1/messages/bulk-delete", "bulk_delete_messages"},
