@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/png"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -76,6 +77,7 @@ func (s *Server) synthesize(w http.ResponseWriter, r *http.Request, op *operatio
 	}
 	v := synth(op.Response, s.world.newID, 0)
 	if m, ok := v.(map[string]any); ok {
+		echo(m, op.Response, r)
 		for _, p := range op.Params {
 			if _, has := m[p.Name]; has && isSnowflake(params[p.Name]) {
 				m[p.Name] = params[p.Name]
@@ -88,6 +90,32 @@ func (s *Server) synthesize(w http.ResponseWriter, r *http.Request, op *operatio
 		}
 	}
 	writeJSON(w, op.Status, v)
+}
+
+// echo copies into a synthesised object the request body's fields that
+// the answer has too, where the answer's schema takes the value: a role
+// created with name "mods" comes back named "mods", as at Discord. The id
+// stays the answer's own.
+func echo(m map[string]any, response int32, r *http.Request) {
+	b, err := io.ReadAll(r.Body)
+	var req map[string]any
+	if err != nil || decodeJSON(b, &req) != nil {
+		return
+	}
+	props := map[string]int32{}
+	for n := response; n != 0; n = specNodes[n].Ref {
+		for _, p := range specNodes[n].Props {
+			props[p.Name] = p.Node
+		}
+	}
+	for k, v := range req {
+		if pn, ok := props[k]; ok && k != "id" {
+			var c checker
+			if c.check(pn, v, nil, false); len(c.errs) == 0 {
+				m[k] = v
+			}
+		}
+	}
 }
 
 // synthTime is the timestamp synthesised values carry.

@@ -472,6 +472,28 @@ func TestOrdinaryWebhooksAnswerFromTheSpec(t *testing.T) {
 	}
 }
 
+func TestSynthesisedAnswersEchoTheRequest(t *testing.T) {
+	s := NewServer(WithGuilds(1, 1))
+	defer s.Close()
+	g := s.Guilds()[0].ID.String()
+	resp, data := send(t, s, "POST", "/guilds/"+g+"/roles", "Bot "+s.Token,
+		map[string]any{"name": "mods", "color": 255, "hoist": true, "no_such_field": 1})
+	var role map[string]any
+	json.Unmarshal(data, &role)
+	if resp.StatusCode != 200 || role["name"] != "mods" || role["color"] != float64(255) || role["hoist"] != true || role["no_such_field"] != nil {
+		t.Fatalf("created role: %d %s", resp.StatusCode, data)
+	}
+	op, _ := findOperation("POST", "/guilds/1/roles")
+	if errs := validAgainst(t, op.Response, data); len(errs) > 0 {
+		t.Errorf("answer %s breaks its schema: %v", data, errs)
+	}
+	// A path ending in an id answers that resource.
+	resp, data = send(t, s, "GET", "/guilds/"+g+"/roles/175928847299117063", "Bot "+s.Token, nil)
+	if !strings.Contains(string(data), `"id":"175928847299117063"`) {
+		t.Errorf("get role: %d %s", resp.StatusCode, data)
+	}
+}
+
 func TestLiteralSegmentsWinOverParameters(t *testing.T) {
 	for _, tc := range []struct{ method, path, id string }{
 		{"POST", "/api/v10/channels/1/messages/bulk-delete", "bulk_delete_messages"},
