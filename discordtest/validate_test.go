@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -314,6 +315,15 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 			map[string]any{"name": "mods", "color": "red"},
 			at("color", fieldErr("NUMBER_TYPE_COERCE", `Value "red" is not int.`)),
 			map[string]any{"name": "mods", "color": 0xff0000}, 200},
+		{"create guild role: every error at once", "POST", "/guilds/" + g.ID.String() + "/roles",
+			map[string]any{"name": long(101), "color": 1 << 24},
+			map[string]any{
+				"name":  fieldErr("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."),
+				"color": fieldErr("NUMBER_TYPE_MAX", "int value should be less than or equal to 16777215."),
+			},
+			// The spec types permissions as an integer; Discord sends and
+			// takes them as strings, which it reads as numbers.
+			map[string]any{"name": "mods", "permissions": "8"}, 200},
 		{"bulk-overwrite commands: option name", "PUT", "/applications/" + app.String() + "/commands",
 			command(""),
 			at("0.options.0.name", fieldErr("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")),
@@ -346,6 +356,9 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 			map[string]any{"name": "news", "type": 99},
 			at("type", fieldErr("BASE_TYPE_CHOICES", "Value must be one of {0, 2, 4, 5, 13, 14, 15}.")),
 			map[string]any{"name": "news", "type": 5}, 201},
+		{"query boolean", "GET", "/guilds/" + g.ID.String() + "?with_counts=maybe", nil,
+			at("with_counts", fieldErr("BOOLEAN_TYPE_CONVERT", "Must be either true or false.")),
+			nil, 0},
 		{"path parameter", "GET", "/channels/general", nil,
 			at("channel_id", fieldErr("NUMBER_TYPE_COERCE", `Value "general" is not snowflake.`)),
 			nil, 0},
@@ -410,6 +423,16 @@ func TestMultipartPayloadJSONIsValidated(t *testing.T) {
 	// The world model reads the payload_json of a multipart message.
 	if got := s.Messages(ch.ID); len(got) != 1 || got[0].Content != "with a file" {
 		t.Errorf("messages %+v", got)
+	}
+	// A url-encoded body is read as text fields.
+	form := func(content string) encoded {
+		return encoded{[]byte(url.Values{"content": {content}}.Encode()), "application/x-www-form-urlencoded"}
+	}
+	if resp, data := send(t, s, "POST", msgs, auth, form(strings.Repeat("x", 2001))); resp.StatusCode != 400 || !strings.Contains(string(data), `"content":{"_errors"`) {
+		t.Errorf("long url-encoded content: %d %s", resp.StatusCode, data)
+	}
+	if resp, data := send(t, s, "POST", msgs, auth, form("url-encoded")); resp.StatusCode != 200 || !strings.Contains(string(data), `"content":"url-encoded"`) {
+		t.Errorf("url-encoded message: %d %s", resp.StatusCode, data)
 	}
 	// An operation only the spec knows: a sticker's fields are form
 	// fields, its file a file part.
