@@ -33,8 +33,9 @@ func (s *Server) specRoute(r *http.Request) (routeSpec, bool) {
 	}
 	// Interaction callbacks are exempt from the global limit (PROTOCOL.md §13).
 	global := !strings.HasPrefix(op.Path, "/interactions/")
-	// Auth is checked by checkRequest, which knows the spec's security.
-	return routeSpec{name: op.route(), major: major, auth: false, global: global,
+	// A bot token is checked before the rate limits, as on the world's
+	// routes; checkRequest applies the spec's other security forms.
+	return routeSpec{name: op.route(), major: major, auth: op.Auth == authBot, global: global,
 		handler: func(w http.ResponseWriter, r *http.Request) { s.synthesize(w, r, op, params) }}, true
 }
 

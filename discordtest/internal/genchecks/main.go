@@ -247,6 +247,8 @@ func (g *gen) literal(s obj) string {
 			enum = append(enum, scalar(v))
 		}
 	}
+	// An empty enum (the spec has one, on a query parameter) would accept
+	// nothing; it is read as no constraint.
 	if len(enum) > 0 {
 		var es []string
 		for _, v := range enum {
