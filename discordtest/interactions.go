@@ -127,15 +127,10 @@ func (s *Server) botMessage(st *interactionState, send discord.MessageSend) (dis
 
 func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *interactionState {
 	app, _ := pathID(r, "application_id")
-	if discord.ApplicationID(app) != s.world.appID {
-		// An ordinary webhook, which the world model does not keep: answer
-		// as the spec says (synth.go).
-		op, params := findOperation(r.Method, r.URL.Path)
-		s.synthesize(w, r, op, params)
-		return nil
-	}
 	st := s.interactionByToken(r.PathValue("interaction_token"))
-	if st == nil {
+	// The world keeps one webhook, the application's own (interactions');
+	// any other is unknown, as at Discord.
+	if st == nil || discord.ApplicationID(app) != s.world.appID {
 		apiError(w, http.StatusNotFound, 10015, "Unknown Webhook")
 		return nil
 	}

@@ -18,7 +18,7 @@
 // invalid one is answered as Discord answers it (400, code 50035, the
 // nested field errors), so a test catches a bad payload before Discord
 // does. Operations the fake's world keeps (messages, reactions, guilds,
-// members, interactions) answer from it; the others answer the spec's
+// members, interactions and their webhook) answer from it; the others answer the spec's
 // success status with a minimal response valid against its schema. Every
 // call is recorded (RESTCalls).
 //
