@@ -128,8 +128,6 @@ func (s *Server) botMessage(st *interactionState, send discord.MessageSend) (dis
 func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *interactionState {
 	app, _ := pathID(r, "application_id")
 	st := s.interactionByToken(r.PathValue("interaction_token"))
-	// The world keeps one webhook, the application's own (interactions');
-	// any other is unknown, as at Discord.
 	if st == nil || discord.ApplicationID(app) != s.world.appID {
 		apiError(w, http.StatusNotFound, 10015, "Unknown Webhook")
 		return nil
