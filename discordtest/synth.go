@@ -69,8 +69,12 @@ func (s *Server) synthesize(w http.ResponseWriter, r *http.Request, op *operatio
 		return
 	}
 	if op.ResponseType != "application/json" {
+		// A widget image is a 1x1 PNG; a text answer (a CSV of users) is
+		// empty.
 		var b bytes.Buffer
-		png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+		if op.ResponseType == "image/png" {
+			png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+		}
 		w.Header().Set("Content-Type", op.ResponseType)
 		w.WriteHeader(op.Status)
 		w.Write(b.Bytes())

@@ -3,6 +3,7 @@ package discordtest
 import (
 	"bytes"
 	"encoding/json"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -209,6 +210,10 @@ func TestEveryOperationIsRecognisedAndAnswered(t *testing.T) {
 			}
 		case resp.Header.Get("Content-Type") != op.ResponseType:
 			t.Errorf("%s: Content-Type %q, want %q", op.ID, resp.Header.Get("Content-Type"), op.ResponseType)
+		case op.ResponseType == "image/png":
+			if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+				t.Errorf("%s: not a PNG: %v", op.ID, err)
+			}
 		}
 	}
 	t.Logf("%d operations, %d answered by synthesis, the rest by the world model", len(specOperations), synthesised)
