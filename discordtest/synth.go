@@ -137,6 +137,14 @@ func synth(n int32, newID func() discord.Snowflake, depth int) any {
 	if len(nd.Enum) > 0 {
 		return typed(nd.Enum[0], nd.Type)
 	}
+	// A scalar that refers to another schema (an enum type, mostly) takes
+	// that schema's value.
+	if nd.Type&tObject == 0 && (nd.Ref != 0 || len(nd.AllOf) > 0) {
+		if nd.Ref != 0 {
+			return synth(nd.Ref, newID, depth+1)
+		}
+		return synth(nd.AllOf[0], newID, depth+1)
+	}
 	obj := func() map[string]any {
 		m := map[string]any{}
 		for _, name := range nd.Required {
