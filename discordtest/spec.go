@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -106,12 +107,28 @@ type operation struct {
 // route is "METHOD /template", as the Route* constants spell routes.
 func (op *operation) route() string { return op.Method + " " + op.Path }
 
-// opIndex finds operations by method and path segments.
-var opIndex = sync.OnceValue(func() map[string][]*operation {
-	idx := map[string][]*operation{}
+// indexed is an operation with its template split into segments.
+type indexed struct {
+	op   *operation
+	segs []string // "" for a parameter
+	lit  []bool
+}
+
+// opIndex finds operations by method and number of path segments.
+var opIndex = sync.OnceValue(func() map[string][]indexed {
+	idx := map[string][]indexed{}
 	for i := range specOperations {
 		op := &specOperations[i]
-		idx[op.Method] = append(idx[op.Method], op)
+		e := indexed{op: op}
+		for _, t := range strings.Split(strings.TrimPrefix(op.Path, "/"), "/") {
+			param := strings.HasPrefix(t, "{")
+			if param {
+				t = ""
+			}
+			e.segs, e.lit = append(e.segs, t), append(e.lit, !param)
+		}
+		key := op.Method + " " + strconv.Itoa(len(e.segs))
+		idx[key] = append(idx[key], e)
 	}
 	return idx
 })
@@ -128,39 +145,29 @@ func findOperation(method, path string) (*operation, map[string]string) {
 		}
 	}
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	var best *operation
-	var bestLit []bool
-	for _, op := range opIndex()[method] {
-		tsegs := strings.Split(strings.TrimPrefix(op.Path, "/"), "/")
-		if len(tsegs) != len(segs) {
-			continue
-		}
-		lit := make([]bool, len(tsegs))
+	var best *indexed
+	for _, e := range opIndex()[method+" "+strconv.Itoa(len(segs))] {
 		ok := true
-		for i, t := range tsegs {
-			if strings.HasPrefix(t, "{") {
-				ok = segs[i] != ""
-			} else {
-				lit[i], ok = true, t == segs[i]
-			}
-			if !ok {
+		for i, t := range e.segs {
+			if e.lit[i] && t != segs[i] || !e.lit[i] && segs[i] == "" {
+				ok = false
 				break
 			}
 		}
-		if ok && (best == nil || moreLiteral(lit, bestLit)) {
-			best, bestLit = op, lit
+		if ok && (best == nil || moreLiteral(e.lit, best.lit)) {
+			best = &e
 		}
 	}
 	if best == nil {
 		return nil, nil
 	}
 	vals := map[string]string{}
-	for i, t := range strings.Split(strings.TrimPrefix(best.Path, "/"), "/") {
+	for i, t := range strings.Split(strings.TrimPrefix(best.op.Path, "/"), "/") {
 		if name, ok := strings.CutPrefix(t, "{"); ok {
 			vals[strings.TrimSuffix(name, "}")] = segs[i]
 		}
 	}
-	return best, vals
+	return best.op, vals
 }
 
 // moreLiteral reports whether a has a literal segment where b, at the
