@@ -70,7 +70,15 @@ type gen struct {
 	inline  map[string]int // Go literal -> index, so equal inline schemas share a node
 }
 
-func generate(raw []byte) ([]byte, error) {
+// generate turns the spec into the source of spec_gen.go.
+func generate(raw []byte) (src []byte, err error) {
+	defer func() {
+		// The walk below asserts the spec's shape as it goes; a spec of
+		// another shape is an error to report, not a crash.
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("the spec does not have the shape genchecks reads (%v); update genchecks", p)
+		}
+	}()
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber() // keep integer bounds such as 2^63-1 exact
 	var spec obj

@@ -73,3 +73,11 @@ func TestOverlayEntryMissingFromTheSpecFails(t *testing.T) {
 		t.Errorf("err = %v, want the stale overlay entry named", err)
 	}
 }
+
+func TestASpecOfAnotherShapeIsAnError(t *testing.T) {
+	for _, spec := range []string{`{`, `{"paths": {}}`, `{"paths": [], "components": {"schemas": {}}}`} {
+		if _, err := generate([]byte(spec)); err == nil {
+			t.Errorf("%s: no error", spec)
+		}
+	}
+}
