@@ -34,6 +34,11 @@ const maxBody = 25 << 20
 // DICT_TYPE_CONVERT, MODEL_TYPE_CONVERT, DATE_TYPE_PARSE,
 // URL_TYPE_INVALID_URL) follow the same naming and are our inference.
 
+// RuleInvalidFormBody is a REST request its operation's schema refuses,
+// answered 400 with code 50035: a test can ask Violations whether the bot
+// under test sent any payload Discord would refuse.
+const RuleInvalidFormBody Rule = "invalid form body (50035)"
+
 // fieldError is one entry of a 50035 answer: where, Discord's code and its
 // message.
 type fieldError struct {
@@ -130,6 +135,12 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*operatio
 	if errs := append(text.errs, js.errs...); len(errs) > 0 {
 		writeJSON(w, http.StatusBadRequest, map[string]any{
 			"code": codeInvalidFormBody, "message": "Invalid Form Body", "errors": formErrors(errs)})
+		var detail []string
+		for _, e := range errs {
+			detail = append(detail, strings.Join(e.Path, ".")+": "+e.Code)
+		}
+		// The template, not the path: webhook and interaction tokens stay out.
+		s.rec.violation(RuleInvalidFormBody, 0, -1, op.route()+": "+strings.Join(detail, ", "))
 		return op, false
 	}
 	return op, true

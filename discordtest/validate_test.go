@@ -216,6 +216,9 @@ func TestEveryOperationIsRecognisedAndAnswered(t *testing.T) {
 			}
 		}
 	}
+	for _, v := range s.Violations() {
+		t.Errorf("a valid request was recorded as a violation: %v", v)
+	}
 	t.Logf("%d operations, %d answered by synthesis, the rest by the world model", len(specOperations), synthesised)
 	if synthesised < 200 {
 		t.Errorf("only %d operations synthesised", synthesised)
@@ -416,6 +419,9 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 			}
 			if err := json.Unmarshal(data, &got); err != nil || resp.StatusCode != 400 || got.Code != 50035 || got.Message != "Invalid Form Body" {
 				t.Fatalf("%d %s, want 400 with code 50035", resp.StatusCode, data)
+			}
+			if v := s.Violations(); len(v) == 0 || v[len(v)-1].Rule != RuleInvalidFormBody || strings.Contains(v[len(v)-1].Detail, it.Token) {
+				t.Errorf("violations %v, want the last one %s without a token", v, RuleInvalidFormBody)
 			}
 			if !reflect.DeepEqual(got.Errors, tc.want) {
 				w, _ := json.Marshal(tc.want)
