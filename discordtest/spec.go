@@ -70,14 +70,25 @@ type authKind uint8
 
 const (
 	authBot         authKind = iota // Bot <token>
-	authOptional                    // nothing, or a valid token (webhook and interaction tokens ride in the path)
+	authPathToken                   // a webhook or interaction token in the path; a header is optional
+	authPublic                      // nothing, or a valid token
 	authBotOrBearer                 // Bot <token> or an OAuth2 Bearer token
 	authBearer                      // an OAuth2 Bearer token only
 )
 
-// param is a path parameter.
+// paramKind is what a path parameter holds.
+type paramKind uint8
+
+const (
+	pSnowflake paramKind = iota
+	pString
+	pInteger
+)
+
+// param is a path parameter; Node is its schema.
 type param struct {
 	Name string
+	Kind paramKind
 	Node int32
 }
 

@@ -152,7 +152,7 @@ func (s *Server) authorized(op *operation, h string) bool {
 	bot := h == "Bot "+s.Token
 	bearer := strings.HasPrefix(h, "Bearer ") && len(h) > len("Bearer ")
 	switch op.Auth {
-	case authOptional:
+	case authPathToken, authPublic:
 		return h == "" || bot || bearer
 	case authBotOrBearer:
 		return bot || bearer

@@ -296,8 +296,8 @@ func (g *gen) operation(method, path string, item, op obj) string {
 	add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
 	add("ID: %q, Method: %q, Path: %q", op["operationId"], method, path)
 	// Security: [{BotToken}] needs the bot's token; [{}, {BotToken}] takes
-	// it or nothing (a webhook or interaction token in the path, or a
-	// public resource); OAuth2 entries also let a Bearer token in.
+	// it or nothing: a webhook or interaction token rides in the path, or
+	// the resource is public. OAuth2 entries also let a Bearer token in.
 	bot, none, oauth := false, false, false
 	for _, s := range op["security"].([]any) {
 		s := s.(obj)
@@ -309,8 +309,10 @@ func (g *gen) operation(method, path string, item, op obj) string {
 		bot, oauth = bot || b, oauth || o
 	}
 	switch {
+	case none && strings.Contains(path, "_token}"):
+		add("Auth: authPathToken")
 	case none:
-		add("Auth: authOptional")
+		add("Auth: authPublic")
 	case bot && oauth:
 		add("Auth: authBotOrBearer")
 	case oauth:
@@ -330,7 +332,13 @@ func (g *gen) operation(method, path string, item, op obj) string {
 		p := p.(obj)
 		n := g.ref(p["schema"].(obj))
 		if p["in"] == "path" {
-			pathParams = append(pathParams, fmt.Sprintf("{%q, %d}", p["name"], n))
+			kind := "pString"
+			if n == g.named["SnowflakeType"] {
+				kind = "pSnowflake"
+			} else if p["schema"].(obj)["type"] == "integer" {
+				kind = "pInteger"
+			}
+			pathParams = append(pathParams, fmt.Sprintf("{%q, %s, %d}", p["name"], kind, n))
 		} else if p["in"] == "query" {
 			req := p["required"] == true
 			query = append(query, fmt.Sprintf("{%q, %d, %t}", p["name"], n, req))
