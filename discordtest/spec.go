@@ -48,10 +48,12 @@ type node struct {
 	Items    int32
 	Enum     []string // allowed values, as text
 	Min, Max string   // numeric bounds, as text; "" for none
+	Pattern  string   // a regular expression a string matches
 	MinLen   int
 	MaxLen   int
 	MinItems int
 	MaxItems int
+	MinProps int
 	MaxProps int
 	OneOf    []int32
 	AnyOf    []int32

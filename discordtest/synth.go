@@ -161,7 +161,11 @@ func synth(n int32, newID func() discord.Snowflake, depth int) any {
 	var v any
 	switch t := nd.Type; {
 	case t&tObject != 0:
-		v = obj()
+		m := obj()
+		for i := 0; len(m) < nd.MinProps; i++ {
+			m["key"+strconv.Itoa(i)] = synth(nd.Extra, newID, depth+1)
+		}
+		v = m
 	case t&tArray != 0:
 		list := []any{}
 		for range nd.MinItems {
@@ -176,6 +180,14 @@ func synth(n int32, newID func() discord.Snowflake, depth int) any {
 			return synthTime
 		case fURI:
 			return "https://discord.com/"
+		}
+		if nd.Pattern != "" {
+			// The spec's one pattern beside snowflakes is a colour.
+			for _, sample := range []string{"#000000", "0", "x"} {
+				if patternOf(nd.Pattern).MatchString(sample) {
+					return sample
+				}
+			}
 		}
 		return strings.Repeat("x", nd.MinLen)
 	case t&(tInteger|tNumber) != 0:

@@ -10,9 +10,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -461,6 +463,9 @@ func (c *checker) constraints(nd *node, v any, path []string) bool {
 	switch v := v.(type) {
 	case string:
 		c.lengthError(path, utf8.RuneCountInString(v), nd.MinLen, nd.MaxLen)
+		if nd.Pattern != "" && !patternOf(nd.Pattern).MatchString(v) {
+			c.fail(path, "STRING_TYPE_REGEX", "String value did not match validation regex.")
+		}
 		switch nd.Format {
 		case fSnowflake:
 			if !isSnowflake(v) {
@@ -493,9 +498,7 @@ func (c *checker) constraints(nd *node, v any, path []string) bool {
 			c.check(nd.Items, x, append(path, strconv.Itoa(i)), true)
 		}
 	case map[string]any:
-		if nd.MaxProps > 0 && len(v) > nd.MaxProps {
-			c.fail(path, "BASE_TYPE_MAX_LENGTH", "Must be %d or fewer in length.", nd.MaxProps)
-		}
+		c.lengthError(path, len(v), nd.MinProps, nd.MaxProps)
 		for _, r := range nd.Required {
 			if _, ok := v[r]; !ok {
 				c.fail(append(path, r), "BASE_TYPE_REQUIRED", "This field is required")
@@ -569,6 +572,18 @@ func (c *checker) union(branches []int32, v any, path []string, item bool) {
 func (c *checker) choice(path []string, allowed []string) {
 	c.errs = append(c.errs, fieldError{Path: slices.Clone(path), Code: "BASE_TYPE_CHOICES",
 		Message: "Value must be one of {" + strings.Join(allowed, ", ") + "}.", choices: allowed})
+}
+
+// patterns caches the spec's regular expressions, compiled once each.
+var patterns sync.Map // string -> *regexp.Regexp
+
+func patternOf(expr string) *regexp.Regexp {
+	if re, ok := patterns.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(expr) // genchecks refuses a pattern Go cannot compile
+	patterns.Store(expr, re)
+	return re
 }
 
 func isSnowflake(s string) bool {

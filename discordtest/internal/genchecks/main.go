@@ -17,6 +17,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -269,8 +270,14 @@ func (g *gen) literal(s obj) string {
 			add("%s: %q", k[1], scalar(v))
 		}
 	}
+	if p, ok := s["pattern"].(string); ok && s["format"] != "snowflake" { // a snowflake's pattern is its format
+		if _, err := regexp.Compile(p); err != nil {
+			panic(fmt.Sprintf("pattern %q is not one Go's regexp reads: %v", p, err))
+		}
+		add("Pattern: %q", p)
+	}
 	for _, k := range [][2]string{{"minLength", "MinLen"}, {"maxLength", "MaxLen"},
-		{"minItems", "MinItems"}, {"maxItems", "MaxItems"}, {"maxProperties", "MaxProps"}} {
+		{"minItems", "MinItems"}, {"maxItems", "MaxItems"}, {"minProperties", "MinProps"}, {"maxProperties", "MaxProps"}} {
 		if v, ok := s[k[0]]; ok {
 			add("%s: %s", k[1], scalar(v))
 		}
