@@ -390,15 +390,15 @@ func (c *checker) coerce(nd *node, want kind, v any) (any, bool) {
 				return false, true
 			}
 		}
-		if want&tArray != 0 && c.lenient {
-			return []any{s}, true
-		}
 		if want&(tObject|tArray) != 0 && c.lenient {
 			// A form field may carry JSON (attachments, embeds...).
 			var x any
 			if decodeJSON([]byte(s), &x) == nil && jsonKind(x)&want != 0 {
 				return x, true
 			}
+		}
+		if want&tArray != 0 && c.lenient {
+			return []any{s}, true // a query list given once
 		}
 	case json.Number:
 		// Discord takes a snowflake sent as a JSON number (PROTOCOL.md §13).
@@ -409,9 +409,10 @@ func (c *checker) coerce(nd *node, want kind, v any) (any, bool) {
 	return v, false
 }
 
+// validNumber reports whether s is a number as JSON writes one (not
+// "NaN" or "0x10", which strconv would read).
 func validNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
+	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && json.Valid([]byte(s))
 }
 
 // typeError reports v as not of the wanted type, in Discord's words.

@@ -403,6 +403,9 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 		{"pattern", "POST", "/webhooks/1/tok/slack", map[string]any{"attachments": []any{map[string]any{"color": "red"}}},
 			at("attachments.0.color", fieldErr("STRING_TYPE_REGEX", "String value did not match validation regex.")),
 			map[string]any{"attachments": []any{map[string]any{"color": "#ff0000"}}}, 200},
+		{"number as text", "POST", "/guilds/" + g.ID.String() + "/roles", map[string]any{"color": "NaN"},
+			at("color", fieldErr("NUMBER_TYPE_COERCE", `Value "NaN" is not int.`)),
+			map[string]any{"color": "255"}, 200},
 		{"query boolean", "GET", "/guilds/" + g.ID.String() + "?with_counts=maybe", nil,
 			at("with_counts", fieldErr("BOOLEAN_TYPE_CONVERT", "Must be either true or false.")),
 			nil, 0},
@@ -452,7 +455,7 @@ func TestUnknownFieldsAreIgnoredAsDiscordDoes(t *testing.T) {
 }
 
 func TestMultipartPayloadJSONIsValidated(t *testing.T) {
-	s := NewServer(WithGuilds(1, 1))
+	s := NewServer(WithGuilds(1, 1), WithRouteLimit(RouteCreateMessage, RouteLimit{}))
 	defer s.Close()
 	ch := s.Channels(s.Guilds()[0].ID)[0]
 	msgs := "/channels/" + ch.ID.String() + "/messages"
@@ -473,6 +476,16 @@ func TestMultipartPayloadJSONIsValidated(t *testing.T) {
 	// The world model reads the payload_json of a multipart message.
 	if got := s.Messages(ch.ID); len(got) != 1 || got[0].Content != "with a file" {
 		t.Errorf("messages %+v", got)
+	}
+	// Without payload_json, fields are form fields, JSON ones included.
+	var fb bytes.Buffer
+	fw := multipart.NewWriter(&fb)
+	fw.WriteField("content", "fields")
+	fw.WriteField("embeds", `[{"title": "`+strings.Repeat("x", 257)+`"}]`)
+	fw.Close()
+	resp, data = send(t, s, "POST", msgs, auth, encoded{fb.Bytes(), fw.FormDataContentType()})
+	if e := decodeErr(t, data); resp.StatusCode != 400 || string(e.Errors) != `{"embeds":{"0":{"title":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 256 or fewer in length."}]}}}}` {
+		t.Errorf("JSON form field: %d %s", resp.StatusCode, data)
 	}
 	// A url-encoded body is read as text fields.
 	form := func(content string) encoded {
