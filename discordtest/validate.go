@@ -127,6 +127,9 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*operatio
 			js.check(op.Body, b, nil, false)
 		}
 		if body != nil && len(text.errs)+len(js.errs) == 0 {
+			js.embedSize(body, nil)
+		}
+		if body != nil && len(text.errs)+len(js.errs) == 0 {
 			// Hand the handler JSON, whatever form it came in.
 			b, _ := json.Marshal(body)
 			r.Body = io.NopCloser(bytes.NewReader(b))
@@ -522,6 +525,54 @@ func (c *checker) constraints(nd *node, v any, path []string) bool {
 		}
 	}
 	return true
+}
+
+// maxEmbedText is the most text a message's embeds may carry in all
+// (PROTOCOL.md §14), a rule no single schema can state.
+const maxEmbedText = 6000
+
+// embedSize applies the combined embed limit to every "embeds" list in
+// a body (a message, a webhook's, an interaction answer's data). It runs
+// once the schema holds, so the fields have their types. The code is our
+// inference; Discord documents the limit, not its error.
+func (c *checker) embedSize(v any, path []string) {
+	switch v := v.(type) {
+	case []any:
+		for i, x := range v {
+			c.embedSize(x, append(path, strconv.Itoa(i)))
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			if list, ok := v[k].([]any); ok && k == "embeds" {
+				n := 0
+				for _, e := range list {
+					n += embedText(e)
+				}
+				if n > maxEmbedText {
+					c.fail(append(path, k), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of %d", maxEmbedText)
+				}
+				continue
+			}
+			c.embedSize(v[k], append(path, k))
+		}
+	}
+}
+
+// embedText counts the characters Discord counts in one embed: title,
+// description, field names and values, footer text and author name.
+func embedText(e any) int {
+	m, _ := e.(map[string]any)
+	text := func(v any, key string) int {
+		o, _ := v.(map[string]any)
+		s, _ := o[key].(string)
+		return utf8.RuneCountInString(s)
+	}
+	n := text(m, "title") + text(m, "description") + text(m["footer"], "text") + text(m["author"], "name")
+	fields, _ := m["fields"].([]any)
+	for _, f := range fields {
+		n += text(f, "name") + text(f, "value")
+	}
+	return n
 }
 
 // union checks v against oneOf/anyOf branches: valid when one branch

@@ -324,6 +324,22 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 			map[string]any{"content": long(2001)},
 			at("content", fieldErr("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")),
 			map[string]any{"content": long(2000)}, 200},
+		// The embeds' combined text, a limit no one schema states.
+		{"create message: embeds over 6000 characters", "POST", msgs,
+			map[string]any{"embeds": []any{
+				map[string]any{"description": long(4000)},
+				map[string]any{"description": long(1000), "title": long(200), "fields": []any{map[string]any{"name": "n", "value": long(800)}}},
+			}},
+			at("embeds", fieldErr("MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")),
+			map[string]any{"embeds": []any{
+				map[string]any{"description": long(4000)},
+				map[string]any{"description": long(1000), "title": long(199), "fields": []any{map[string]any{"name": "n", "value": long(800)}}},
+			}}, 200},
+		{"create interaction response: embeds over 6000 characters", "POST", callback,
+			map[string]any{"type": 4, "data": map[string]any{"embeds": []any{
+				map[string]any{"description": long(4096), "footer": map[string]any{"text": long(1905)}}}}},
+			at("data.embeds", fieldErr("MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")),
+			nil, 0},
 		{"create message: button label", "POST", msgs,
 			map[string]any{"components": button(long(81))},
 			at("components.0.components.0.label", fieldErr("BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length.")),
