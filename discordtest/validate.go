@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -121,16 +122,16 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*operatio
 			if schema == 0 {
 				schema = op.Body
 			}
-			text.check(schema, map[string]any(b), nil, false)
-			body = map[string]any(b)
+			body = text.check(schema, map[string]any(b), nil, false)
 		default:
-			js.check(op.Body, b, nil, false)
+			body = js.check(op.Body, b, nil, false)
 		}
 		if body != nil && len(text.errs)+len(js.errs) == 0 {
 			js.embedSize(body, nil)
 		}
 		if body != nil && len(text.errs)+len(js.errs) == 0 {
-			// Hand the handler JSON, whatever form it came in.
+			// Hand the handler JSON as Discord reads it, whatever form it
+			// came in: form fields and numbers sent as text typed.
 			b, _ := json.Marshal(body)
 			r.Body = io.NopCloser(bytes.NewReader(b))
 			r.ContentLength = int64(len(b))
@@ -307,49 +308,54 @@ func jsonKind(v any) kind {
 	return 0
 }
 
-// check validates v against node n at path. item says v is an array
-// element, which changes Discord's wording for a missing value.
-func (c *checker) check(n int32, v any, path []string, item bool) {
+// check validates v against node n at path and returns v as Discord
+// reads it ("42" as a number where the schema wants one); v itself is
+// never changed. item says v is an array element, which changes
+// Discord's wording for a missing value.
+func (c *checker) check(n int32, v any, path []string, item bool) any {
 	if n == 0 {
-		return
+		return v
 	}
 	nd := &specNodes[n]
 	if v == nil {
 		if nd.Type&tNull != 0 || nd.Type == 0 && nullable(n) {
-			return
+			return nil
 		}
 		if item {
 			c.fail(path, "LIST_ITEM_VALUE_REQUIRED", "List item values of ModelType are required")
 		} else {
 			c.fail(path, "BASE_TYPE_REQUIRED", "This field is required")
 		}
-		return
+		return nil
 	}
 	if want := nd.Type &^ tNull; want != 0 {
-		var ok bool
-		if v, ok = c.coerce(nd, want, v); !ok {
+		coerced, ok := c.coerce(nd, want, v)
+		if !ok {
 			c.typeError(nd, want, v, path)
-			return
+			return v
 		}
+		v = coerced
 	} else if nd.Type == tNull && nd.Ref == 0 && len(nd.OneOf)+len(nd.AnyOf)+len(nd.AllOf) == 0 {
 		c.fail(path, "BASE_TYPE_CHOICES", "Value must be null.")
-		return
+		return v
 	}
-	if !c.constraints(nd, v, path) {
-		return // one error per field: the enum named here is the one to report
+	v, ok := c.constraints(nd, v, path)
+	if !ok {
+		return v // one error per field: the enum named here is the one to report
 	}
 	if nd.Ref != 0 {
-		c.check(nd.Ref, v, path, item)
+		v = c.check(nd.Ref, v, path, item)
 	}
 	for _, a := range nd.AllOf {
-		c.check(a, v, path, item)
+		v = c.check(a, v, path, item)
 	}
 	if len(nd.OneOf) > 0 {
-		c.union(nd.OneOf, v, path, item)
+		v = c.union(nd.OneOf, v, path, item)
 	}
 	if len(nd.AnyOf) > 0 {
-		c.union(nd.AnyOf, v, path, item)
+		v = c.union(nd.AnyOf, v, path, item)
 	}
+	return v
 }
 
 // nullable reports whether a node without a type of its own takes null
@@ -457,12 +463,13 @@ func (c *checker) lengthError(path []string, n, min, max int) {
 	}
 }
 
-// constraints checks everything but the type, which v already has. It
-// returns false when v is not one of the node's enum values.
-func (c *checker) constraints(nd *node, v any, path []string) bool {
+// constraints checks everything but the type, which v already has, and
+// returns v with its elements as Discord reads them (in new containers).
+// It returns false when v is not one of the node's enum values.
+func (c *checker) constraints(nd *node, v any, path []string) (any, bool) {
 	if len(nd.Enum) > 0 && !slices.Contains(nd.Enum, fmt.Sprint(v)) {
 		c.choice(path, nd.Enum)
-		return false
+		return v, false
 	}
 	switch v := v.(type) {
 	case string:
@@ -498,11 +505,14 @@ func (c *checker) constraints(nd *node, v any, path []string) bool {
 		}
 	case []any:
 		c.lengthError(path, len(v), nd.MinItems, nd.MaxItems)
+		out := make([]any, len(v))
 		for i, x := range v {
-			c.check(nd.Items, x, append(path, strconv.Itoa(i)), true)
+			out[i] = c.check(nd.Items, x, append(path, strconv.Itoa(i)), true)
 		}
+		return out, true
 	case map[string]any:
 		c.lengthError(path, len(v), nd.MinProps, nd.MaxProps)
+		out := maps.Clone(v)
 		for _, r := range nd.Required {
 			if _, ok := v[r]; !ok {
 				c.fail(append(path, r), "BASE_TYPE_REQUIRED", "This field is required")
@@ -510,7 +520,7 @@ func (c *checker) constraints(nd *node, v any, path []string) bool {
 		}
 		for _, p := range nd.Props {
 			if x, ok := v[p.Name]; ok {
-				c.check(p.Node, x, append(path, p.Name), false)
+				out[p.Name] = c.check(p.Node, x, append(path, p.Name), false)
 			}
 		}
 		// Discord ignores fields it does not know (it adds fields weekly
@@ -519,12 +529,13 @@ func (c *checker) constraints(nd *node, v any, path []string) bool {
 		if nd.Extra != 0 {
 			for _, k := range sortedKeys(v) {
 				if !slices.ContainsFunc(nd.Props, func(p prop) bool { return p.Name == k }) {
-					c.check(nd.Extra, v[k], append(path, k), false)
+					out[k] = c.check(nd.Extra, v[k], append(path, k), false)
 				}
 			}
 		}
+		return out, true
 	}
-	return true
+	return v, true
 }
 
 // maxEmbedText is the most text a message's embeds may carry in all
@@ -581,15 +592,15 @@ func embedText(e any) int {
 // names every value it takes, as Discord's does. Otherwise the errors of
 // the branch that came closest are reported, a branch whose discriminator
 // does not match counting as far.
-func (c *checker) union(branches []int32, v any, path []string, item bool) {
+func (c *checker) union(branches []int32, v any, path []string, item bool) any {
 	var best []fieldError
 	bestScore := -1
 	disc, choices, all := "", []string(nil), true
 	for _, b := range branches {
 		sub := checker{lenient: c.lenient}
-		sub.check(b, v, path, item)
+		read := sub.check(b, v, path, item)
 		if len(sub.errs) == 0 {
-			return
+			return read // as the branch that takes it reads it
 		}
 		score, found := len(sub.errs), false
 		for _, e := range sub.errs {
@@ -615,9 +626,10 @@ func (c *checker) union(branches []int32, v any, path []string, item bool) {
 			return strings.Compare(a, b)
 		})
 		c.choice(append(path, disc), slices.Compact(choices))
-		return
+		return v
 	}
 	c.errs = append(c.errs, best...)
+	return v
 }
 
 // choice reports a value outside its allowed set.

@@ -503,6 +503,18 @@ func TestMultipartPayloadJSONIsValidated(t *testing.T) {
 	if e := decodeErr(t, data); resp.StatusCode != 400 || string(e.Errors) != `{"embeds":{"0":{"title":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 256 or fewer in length."}]}}}}` {
 		t.Errorf("JSON form field: %d %s", resp.StatusCode, data)
 	}
+	// Text fields reach the world model typed, as Discord reads them.
+	var tb bytes.Buffer
+	tw := multipart.NewWriter(&tb)
+	tw.WriteField("content", "typed")
+	tw.WriteField("tts", "true")
+	tw.WriteField("flags", "4")
+	tw.Close()
+	resp, data = send(t, s, "POST", msgs, auth, encoded{tb.Bytes(), tw.FormDataContentType()})
+	var typed discord.Message
+	if json.Unmarshal(data, &typed); resp.StatusCode != 200 || typed.Content != "typed" || !typed.TTS {
+		t.Errorf("typed form fields: %d %s", resp.StatusCode, data)
+	}
 	// A url-encoded body is read as text fields.
 	form := func(content string) encoded {
 		return encoded{[]byte(url.Values{"content": {content}}.Encode()), "application/x-www-form-urlencoded"}
