@@ -49,15 +49,18 @@ type node struct {
 	Enum     []string // allowed values, as text
 	Min, Max string   // numeric bounds, as text; "" for none
 	Pattern  string   // a regular expression a string matches
-	MinLen   int
-	MaxLen   int
-	MinItems int
-	MaxItems int
-	MinProps int
-	MaxProps int
-	OneOf    []int32
-	AnyOf    []int32
-	AllOf    []int32
+	// PatternError is the code and message Discord answers for a string
+	// that does not match; "" for its generic STRING_TYPE_REGEX.
+	PatternError [2]string
+	MinLen       int
+	MaxLen       int
+	MinItems     int
+	MaxItems     int
+	MinProps     int
+	MaxProps     int
+	OneOf        []int32
+	AnyOf        []int32
+	AllOf        []int32
 }
 
 // prop is one property of an object node.

@@ -182,7 +182,7 @@ func synth(n int32, newID func() discord.Snowflake, depth int) any {
 			return "https://discord.com/"
 		}
 		if nd.Pattern != "" {
-			// The spec's one pattern beside snowflakes is a colour.
+			// The patterns are a colour and (from the overlay) names.
 			for _, sample := range []string{"#000000", "0", "x"} {
 				if patternOf(nd.Pattern).MatchString(sample) {
 					return sample

@@ -475,7 +475,11 @@ func (c *checker) constraints(nd *node, v any, path []string) (any, bool) {
 	case string:
 		c.lengthError(path, utf8.RuneCountInString(v), nd.MinLen, nd.MaxLen)
 		if nd.Pattern != "" && !patternOf(nd.Pattern).MatchString(v) {
-			c.fail(path, "STRING_TYPE_REGEX", "String value did not match validation regex.")
+			if e := nd.PatternError; e[0] != "" {
+				c.fail(path, e[0], "%s", e[1])
+			} else {
+				c.fail(path, "STRING_TYPE_REGEX", "String value did not match validation regex.")
+			}
 		}
 		switch nd.Format {
 		case fSnowflake:

@@ -369,6 +369,11 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 			command(""),
 			at("0.options.0.name", fieldErr("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")),
 			command("text"), 200},
+		// The overlay: option names are lowercase (PROTOCOL.md §0: docs over spec).
+		{"bulk-overwrite commands: option name with capitals", "PUT", "/applications/" + app.String() + "/commands",
+			command("Text"),
+			at("0.options.0.name", fieldErr("APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")),
+			command("texte-à-écho"), 200},
 		{"bulk-overwrite commands: missing name", "PUT", "/applications/" + app.String() + "/commands",
 			[]any{map[string]any{"description": "no name"}},
 			at("0.name", fieldErr("BASE_TYPE_REQUIRED", "This field is required")),

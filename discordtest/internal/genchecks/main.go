@@ -25,25 +25,37 @@ import (
 )
 
 // correction is one place where the spec is wrong or vaguer than Discord's
-// written docs, for what the fake checks. Path is a component schema
+// written docs, for what the fake checks. Each path is a component schema
 // name, then property names separated by dots; Set replaces keywords of
-// the schema found there.
+// the schema found there. "x-pattern-error" gives the code and message
+// Discord answers when "pattern" does not match.
 type correction struct {
-	Path string
-	Set  map[string]any
-	Why  string
+	Paths []string
+	Set   map[string]any
+	Why   string
 }
 
 // overlay wins over the spec. One entry per correction; the library's own
 // generator keeps its own overlay for what the client needs.
 var overlay = []correction{
-	{"MessageCreateRequest.content", map[string]any{"maxLength": 2000},
-		"docs: message content is at most 2,000 characters for bots; the spec says 4,000 (PROTOCOL.md §14, §15.12)"},
-	{"MessageEditRequestPartial.content", map[string]any{"maxLength": 2000},
-		"docs: an edit keeps the 2,000-character limit of a message sent by a bot (PROTOCOL.md §15.12)"},
-	{"BaseCreateMessageCreateRequest.content", map[string]any{"maxLength": 2000},
-		"docs: the starter message of a forum thread is a message, 2,000 characters for bots (PROTOCOL.md §15.12)"},
+	{[]string{"MessageCreateRequest.content", "MessageEditRequestPartial.content", "BaseCreateMessageCreateRequest.content"},
+		map[string]any{"maxLength": 2000},
+		"docs: a message's content (sent, edited, or starting a forum thread) is at most 2,000 characters for bots; the spec says 4,000 (PROTOCOL.md §14, §15.12)"},
+	{optionNames, map[string]any{
+		"pattern":         `^[-_'\p{Ll}\p{Lm}\p{Lo}\p{N}\p{Devanagari}\p{Thai}]*$`, // the length is minLength/maxLength's
+		"x-pattern-error": []any{"APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"}},
+		"docs (application commands, naming): option names match ^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$ and are lowercase where a letter has a lowercase form; the spec gives only the length. Command names follow the same rule for CHAT_INPUT only (context-menu names may have capitals and spaces), which one schema cannot say, so they keep the spec's"},
 }
+
+// optionNames are the name fields of every application command option.
+var optionNames = func() []string {
+	var ps []string
+	for _, o := range []string{"Attachment", "Boolean", "Channel", "Integer", "Mentionable", "Number",
+		"Role", "String", "SubcommandGroup", "Subcommand", "User"} {
+		ps = append(ps, "ApplicationCommand"+o+"Option.name")
+	}
+	return ps
+}()
 
 func main() {
 	specPath := flag.String("spec", "../../shared/discord-api-spec/openapi.json", "Discord's OpenAPI spec")
@@ -139,7 +151,16 @@ func generate(raw []byte) (src []byte, err error) {
 
 // apply patches one overlay correction into the schemas.
 func (g *gen) apply(c correction) error {
-	parts := strings.Split(c.Path, ".")
+	for _, p := range c.Paths {
+		if err := g.set(p, c.Set); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) set(path string, kw map[string]any) error {
+	parts := strings.Split(path, ".")
 	s, ok := g.schemas[parts[0]].(obj)
 	for _, p := range parts[1:] {
 		if !ok {
@@ -149,9 +170,9 @@ func (g *gen) apply(c correction) error {
 		s, ok = props[p].(obj)
 	}
 	if !ok {
-		return fmt.Errorf("overlay: %s is not in the spec; drop or fix the entry", c.Path)
+		return fmt.Errorf("overlay: %s is not in the spec; drop or fix the entry", path)
 	}
-	for k, v := range c.Set {
+	for k, v := range kw {
 		s[k] = v
 	}
 	return nil
@@ -275,6 +296,9 @@ func (g *gen) literal(s obj) string {
 			panic(fmt.Sprintf("pattern %q is not one Go's regexp reads: %v", p, err))
 		}
 		add("Pattern: %q", p)
+		if e, ok := s["x-pattern-error"].([]any); ok {
+			add("PatternError: [2]string{%q, %q}", e[0], e[1])
+		}
 	}
 	for _, k := range [][2]string{{"minLength", "MinLen"}, {"maxLength", "MaxLen"},
 		{"minItems", "MinItems"}, {"maxItems", "MaxItems"}, {"minProperties", "MinProps"}, {"maxProperties", "MaxProps"}} {
