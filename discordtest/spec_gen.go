@@ -2,6 +2,10 @@
 
 package discordtest
 
+// Where the docs win over the spec (genchecks' overlay):
+//   - MessageCreateRequest.content, MessageEditRequestPartial.content, BaseCreateMessageCreateRequest.content: docs: a message's content (sent, edited, or starting a forum thread) is at most 2,000 characters for bots; the spec says 4,000 (PROTOCOL.md §14, §15.12)
+//   - ApplicationCommandAttachmentOption.name, ApplicationCommandBooleanOption.name, ApplicationCommandChannelOption.name, ApplicationCommandIntegerOption.name, ApplicationCommandMentionableOption.name, ApplicationCommandNumberOption.name, ApplicationCommandRoleOption.name, ApplicationCommandStringOption.name, ApplicationCommandSubcommandGroupOption.name, ApplicationCommandSubcommandOption.name, ApplicationCommandUserOption.name: docs (application commands, naming): option names match ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$ and are lowercase where a letter has a lowercase form; the spec gives only the length. Command names follow the same rule for CHAT_INPUT only (context-menu names may have capitals and spaces), which one schema cannot say, so they keep the spec's
+
 // specOperations are the 242 operations of Discord's OpenAPI spec.
 var specOperations = []operation{
 	{ID: "get_my_application", Method: "GET", Path: "/applications/@me", Auth: authBot, Status: 200, Response: 370, ResponseType: "application/json"},
