@@ -127,7 +127,11 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*operatio
 			body = js.check(op.Body, b, nil, false)
 		}
 		if body != nil && len(text.errs)+len(js.errs) == 0 {
-			js.embedSize(body, nil)
+			for _, r := range beyondSchema {
+				if r.ops == nil || slices.Contains(r.ops, op.ID) {
+					r.rule(&js, body)
+				}
+			}
 		}
 		if body != nil && len(text.errs)+len(js.errs) == 0 {
 			// Hand the handler JSON as Discord reads it, whatever form it
@@ -540,6 +544,45 @@ func (c *checker) constraints(nd *node, v any, path []string) (any, bool) {
 		return out, true
 	}
 	return v, true
+}
+
+// beyondSchema are Discord's rules that no schema of the spec can state,
+// applied (to the operations named, or all) once a body passes its
+// schema, so its fields have their types.
+var beyondSchema = []struct {
+	ops  []string
+	rule func(c *checker, body any)
+}{
+	{nil, func(c *checker, body any) { c.embedSize(body, nil) }},
+	{[]string{"create_application_command", "create_guild_application_command",
+		"bulk_set_application_commands", "bulk_set_guild_application_commands"}, (*checker).chatInputNames},
+}
+
+// commandNamePattern is the docs' rule for names of CHAT_INPUT commands,
+// the same the overlay gives option names (genchecks).
+const commandNamePattern = `^[-_'\p{Ll}\p{Lm}\p{Lo}\p{N}\p{Devanagari}\p{Thai}]*$`
+
+// chatInputNames holds slash commands (type 1, the default) to the naming
+// rule; context-menu commands (types 2 and 3) may have capitals and
+// spaces, which is why the spec's one command schema cannot say it.
+func (c *checker) chatInputNames(body any) {
+	check := func(cmd any, path []string) {
+		m, _ := cmd.(map[string]any)
+		name, _ := m["name"].(string)
+		if t, typed := m["type"]; typed && t != nil && fmt.Sprint(t) != "1" {
+			return
+		}
+		if !patternOf(commandNamePattern).MatchString(name) {
+			c.fail(append(path, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+		}
+	}
+	if list, ok := body.([]any); ok {
+		for i, cmd := range list {
+			check(cmd, []string{strconv.Itoa(i)})
+		}
+		return
+	}
+	check(body, nil)
 }
 
 // maxEmbedText is the most text a message's embeds may carry in all

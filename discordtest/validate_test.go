@@ -374,6 +374,15 @@ func TestInvalidBodiesAnswer50035WithTheFieldPath(t *testing.T) {
 			command("Text"),
 			at("0.options.0.name", fieldErr("APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")),
 			command("texte-à-écho"), 200},
+		{"bulk-overwrite commands: slash command name with capitals", "PUT", "/applications/" + app.String() + "/commands",
+			[]any{map[string]any{"name": "Ping", "description": "d"}},
+			at("0.name", fieldErr("APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")),
+			// A context-menu command may be named so.
+			[]any{map[string]any{"name": "Report Message", "type": 3}}, 200},
+		{"create guild command: slash command name with a space", "POST", "/applications/" + app.String() + "/guilds/" + g.ID.String() + "/commands",
+			map[string]any{"name": "two words", "description": "d", "type": 1},
+			at("name", fieldErr("APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")),
+			map[string]any{"name": "two-words", "description": "d", "type": 1}, 200},
 		{"bulk-overwrite commands: missing name", "PUT", "/applications/" + app.String() + "/commands",
 			[]any{map[string]any{"description": "no name"}},
 			at("0.name", fieldErr("BASE_TYPE_REQUIRED", "This field is required")),
@@ -622,6 +631,21 @@ func TestLiteralSegmentsWinOverParameters(t *testing.T) {
 		if op == nil || op.ID != tc.id {
 			t.Errorf("%s %s = %+v, want %s", tc.method, tc.path, op, tc.id)
 		}
+	}
+}
+
+func TestCommandNamesAndOptionNamesFollowOneRule(t *testing.T) {
+	found := 0
+	for _, nd := range specNodes {
+		if nd.PatternError[0] == "APPLICATION_COMMAND_INVALID_NAME" {
+			found++
+			if nd.Pattern != commandNamePattern {
+				t.Errorf("option names match %q, command names %q", nd.Pattern, commandNamePattern)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no option name carries the overlay's pattern")
 	}
 }
 
