@@ -44,7 +44,7 @@ var overlay = []correction{
 	{optionNames, map[string]any{
 		"pattern":         `^[-_'\p{Ll}\p{Lm}\p{Lo}\p{N}\p{Devanagari}\p{Thai}]*$`, // the length is minLength/maxLength's
 		"x-pattern-error": []any{"APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"}},
-		"docs (application commands, naming): option names match ^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$ and are lowercase where a letter has a lowercase form; the spec gives only the length. Command names follow the same rule for CHAT_INPUT only (context-menu names may have capitals and spaces), which one schema cannot say, so they keep the spec's"},
+		"docs (application commands, naming): option names match ^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$ and are lowercase where a letter has a lowercase form; the spec gives only the length. Command names follow it for CHAT_INPUT only (context-menu names may have capitals and spaces), which one schema cannot say; validate.go applies it to them"},
 }
 
 // optionNames are the name fields of every application command option.
