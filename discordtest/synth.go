@@ -47,7 +47,7 @@ func (s *Server) specFirst(route string, h http.Handler) http.Handler {
 	method, path, _ := strings.Cut(route, " ")
 	own, _ := findOperation(method, templateParam.ReplaceAllString(path, "1"))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if op, _ := findOperation(r.Method, r.URL.Path); op != nil && op != own {
+		if op, _ := findOperation(r.Method, r.URL.Path); own != nil && op != nil && op != own {
 			if rt, ok := s.specRoute(r); ok {
 				s.serveRoute(rt).ServeHTTP(w, r)
 				return
