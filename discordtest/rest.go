@@ -97,9 +97,14 @@ func (s *Server) registerREST(mux *http.ServeMux) {
 	for _, v := range []string{"/api/v10", "/api/v9"} {
 		for _, rt := range routes {
 			method, path, _ := strings.Cut(rt.name, " ")
-			mux.Handle(method+" "+v+path, s.serveRoute(rt))
+			mux.Handle(method+" "+v+path, s.specFirst(rt.name, s.serveRoute(rt)))
 		}
 		mux.HandleFunc(v+"/", func(w http.ResponseWriter, r *http.Request) {
+			// Every operation of Discord's spec is at least recognised (spec.go).
+			if rt, ok := s.specRoute(r); ok {
+				s.serveRoute(rt).ServeHTTP(w, r)
+				return
+			}
 			apiError(w, http.StatusNotFound, codeGeneral, "404: Not Found")
 		})
 	}
@@ -170,6 +175,9 @@ func (s *Server) serveRoute(rt routeSpec) http.Handler {
 			major = r.PathValue(rt.major)
 		}
 		if !st.admit(w, rt.name, major, rt.global, &call) {
+			return
+		}
+		if _, ok := s.checkRequest(w, r); !ok { // auth, path, query and body against the spec (validate.go)
 			return
 		}
 		if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
