@@ -20,3 +20,8 @@
 // fields are omitted when zero. Snowflakes decode from JSON strings and
 // numbers alike, as ETF-transcoded payloads carry both.
 package discord
+
+// models_gen.go holds the models the spec has and no hand-written type
+// covers; internal/apigen writes it (see its doc for why the hand-written
+// types are the models).
+//go:generate go run ../internal/apigen -spec ../../shared/discord-api-spec/openapi.json -root .. -only discord

@@ -55,6 +55,8 @@ type Message struct {
 	Poll                 *Poll                       `json:"poll,omitempty"`
 	Call                 *MessageCall                `json:"call,omitempty"`
 	SharedClientTheme    *SharedClientTheme          `json:"shared_client_theme,omitempty"`
+	PurchaseNotification *PurchaseNotification       `json:"purchase_notification,omitempty"`
+	LobbyMember          *MessageLobbyMember         `json:"lobby_member,omitempty"` // messages in a Social SDK lobby
 }
 
 // URL is the message's jump link. guild is zero for DMs.
@@ -231,6 +233,8 @@ type MessageInteraction struct {
 	Name   string          `json:"name"`
 	User   User            `json:"user"`
 	Member *Member         `json:"member,omitempty"`
+	// NameLocalized is Name in the user's locale.
+	NameLocalized string `json:"name_localized,omitempty"`
 }
 
 // MessageCall is the call a private-channel message is about.
@@ -354,7 +358,7 @@ const (
 // (developers/resources/message.mdx, Create Message). At least one of
 // Content, Embeds, StickerIDs, Components, Poll, SharedClientTheme or a
 // file is needed, except for a forward, which needs only MessageReference.
-// Files go in a multipart body, which this type does not model.
+// Files go in a multipart body: rest.CreateMessageOptions.Files.
 type MessageSend struct {
 	Content           string             `json:"content,omitempty"` // at most 2000 characters
 	Nonce             Nonce              `json:"nonce,omitempty"`   // at most 25 characters
@@ -368,6 +372,9 @@ type MessageSend struct {
 	Flags             MessageFlags       `json:"flags,omitempty"`
 	Poll              *PollCreate        `json:"poll,omitempty"`
 	SharedClientTheme *SharedClientTheme `json:"shared_client_theme,omitempty"`
+	// Attachments describes the uploaded files (partial: id, filename,
+	// description), at most 10. A nil slice is left out.
+	Attachments []Attachment `json:"attachments,omitzero"`
 }
 
 // Create-message limits (PROTOCOL.md §14).
