@@ -218,47 +218,10 @@ type ApplicationCommand struct {
 	DMPermission             bool                         `json:"dm_permission,omitempty"`
 	Contexts                 []InteractionContextType     `json:"contexts,omitempty"`
 	IntegrationTypes         []ApplicationIntegrationType `json:"integration_types,omitempty"`
-	Options                  []json.RawMessage            `json:"options,omitempty"`
+	Options                  []ApplicationCommandOption   `json:"options,omitempty"`
 	NSFW                     bool                         `json:"nsfw,omitempty"`
 	// Determines whether the interaction is handled by the app's interactions handler or by Discord
 	Handler ApplicationCommandHandler `json:"handler,omitempty"`
-}
-
-// ApplicationCommandAttachmentOption is Discord's ApplicationCommandAttachmentOptionResponse.
-type ApplicationCommandAttachmentOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
-}
-
-// ApplicationCommandBooleanOption is Discord's ApplicationCommandBooleanOptionResponse.
-type ApplicationCommandBooleanOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
-}
-
-// ApplicationCommandChannelOption is Discord's ApplicationCommandChannelOptionResponse.
-type ApplicationCommandChannelOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
-	ChannelTypes             []ChannelType                `json:"channel_types,omitempty"`
 }
 
 // ApplicationCommandHandler is Discord's ApplicationCommandHandler.
@@ -272,138 +235,24 @@ const (
 	ApplicationCommandHandlerDiscordLaunchActivity ApplicationCommandHandler = 2
 )
 
-// ApplicationCommandIntegerOption is Discord's ApplicationCommandIntegerOptionResponse.
-type ApplicationCommandIntegerOption struct {
-	Type                     ApplicationCommandOptionType            `json:"type"`
-	Name                     string                                  `json:"name"`
-	NameLocalized            string                                  `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string                       `json:"name_localizations,omitempty"`
-	Description              string                                  `json:"description"`
-	DescriptionLocalized     string                                  `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string                       `json:"description_localizations,omitempty"`
-	Required                 bool                                    `json:"required,omitempty"`
-	Autocomplete             bool                                    `json:"autocomplete,omitempty"`
-	Choices                  []ApplicationCommandOptionIntegerChoice `json:"choices,omitempty"`
-	MinValue                 int64                                   `json:"min_value,omitempty"`
-	MaxValue                 int64                                   `json:"max_value,omitempty"`
-}
-
-// ApplicationCommandMentionableOption is Discord's ApplicationCommandMentionableOptionResponse.
-type ApplicationCommandMentionableOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
-}
-
-// ApplicationCommandNumberOption is Discord's ApplicationCommandNumberOptionResponse.
-type ApplicationCommandNumberOption struct {
-	Type                     ApplicationCommandOptionType           `json:"type"`
-	Name                     string                                 `json:"name"`
-	NameLocalized            string                                 `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string                      `json:"name_localizations,omitempty"`
-	Description              string                                 `json:"description"`
-	DescriptionLocalized     string                                 `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string                      `json:"description_localizations,omitempty"`
-	Required                 bool                                   `json:"required,omitempty"`
-	Autocomplete             bool                                   `json:"autocomplete,omitempty"`
-	Choices                  []ApplicationCommandOptionNumberChoice `json:"choices,omitempty"`
-	MinValue                 float64                                `json:"min_value,omitempty"`
-	MaxValue                 float64                                `json:"max_value,omitempty"`
-}
-
-// ApplicationCommandOptionIntegerChoice is Discord's ApplicationCommandOptionIntegerChoiceResponse.
-type ApplicationCommandOptionIntegerChoice struct {
-	Name              string            `json:"name"`
-	NameLocalized     string            `json:"name_localized,omitempty"`
-	NameLocalizations map[string]string `json:"name_localizations,omitempty"`
-	Value             int64             `json:"value"`
-}
-
-// ApplicationCommandOptionNumberChoice is Discord's ApplicationCommandOptionNumberChoiceResponse.
-type ApplicationCommandOptionNumberChoice struct {
-	Name              string            `json:"name"`
-	NameLocalized     string            `json:"name_localized,omitempty"`
-	NameLocalizations map[string]string `json:"name_localizations,omitempty"`
-	Value             float64           `json:"value"`
-}
-
-// ApplicationCommandOptionStringChoice is Discord's ApplicationCommandOptionStringChoiceResponse.
-type ApplicationCommandOptionStringChoice struct {
-	Name              string            `json:"name"`
-	NameLocalized     string            `json:"name_localized,omitempty"`
-	NameLocalizations map[string]string `json:"name_localizations,omitempty"`
-	Value             string            `json:"value"`
-}
-
-// ApplicationCommandRoleOption is Discord's ApplicationCommandRoleOptionResponse.
-type ApplicationCommandRoleOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
-}
-
-// ApplicationCommandStringOption is Discord's ApplicationCommandStringOptionResponse.
-type ApplicationCommandStringOption struct {
-	Type                     ApplicationCommandOptionType           `json:"type"`
-	Name                     string                                 `json:"name"`
-	NameLocalized            string                                 `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string                      `json:"name_localizations,omitempty"`
-	Description              string                                 `json:"description"`
-	DescriptionLocalized     string                                 `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string                      `json:"description_localizations,omitempty"`
-	Required                 bool                                   `json:"required,omitempty"`
-	Autocomplete             bool                                   `json:"autocomplete,omitempty"`
-	Choices                  []ApplicationCommandOptionStringChoice `json:"choices,omitempty"`
-	MinLength                int                                    `json:"min_length,omitempty"`
-	MaxLength                int                                    `json:"max_length,omitempty"`
-}
-
-// ApplicationCommandSubcommandGroupOption is Discord's ApplicationCommandSubcommandGroupOptionResponse.
-type ApplicationCommandSubcommandGroupOption struct {
-	Type                     ApplicationCommandOptionType         `json:"type"`
-	Name                     string                               `json:"name"`
-	NameLocalized            string                               `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string                    `json:"name_localizations,omitempty"`
-	Description              string                               `json:"description"`
-	DescriptionLocalized     string                               `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string                    `json:"description_localizations,omitempty"`
-	Required                 bool                                 `json:"required,omitempty"`
-	Options                  []ApplicationCommandSubcommandOption `json:"options,omitempty"`
-}
-
-// ApplicationCommandSubcommandOption is Discord's ApplicationCommandSubcommandOptionResponse.
-type ApplicationCommandSubcommandOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
-	Options                  []json.RawMessage            `json:"options,omitempty"`
-}
-
-// ApplicationCommandUserOption is Discord's ApplicationCommandUserOptionResponse.
-type ApplicationCommandUserOption struct {
-	Type                     ApplicationCommandOptionType `json:"type"`
-	Name                     string                       `json:"name"`
-	NameLocalized            string                       `json:"name_localized,omitempty"`
-	NameLocalizations        map[string]string            `json:"name_localizations,omitempty"`
-	Description              string                       `json:"description"`
-	DescriptionLocalized     string                       `json:"description_localized,omitempty"`
-	DescriptionLocalizations map[string]string            `json:"description_localizations,omitempty"`
-	Required                 bool                         `json:"required,omitempty"`
+// ApplicationCommandOption is Discord's ApplicationCommandAttachmentOptionResponse, ApplicationCommandBooleanOptionResponse, ApplicationCommandChannelOptionResponse, ApplicationCommandIntegerOptionResponse, ApplicationCommandMentionableOptionResponse, ApplicationCommandNumberOptionResponse, ApplicationCommandRoleOptionResponse, ApplicationCommandStringOptionResponse, ApplicationCommandSubcommandGroupOptionResponse, ApplicationCommandSubcommandOptionResponse, ApplicationCommandUserOptionResponse, ApplicationCommandAttachmentOption, ApplicationCommandBooleanOption, ApplicationCommandChannelOption, ApplicationCommandIntegerOption, ApplicationCommandMentionableOption, ApplicationCommandNumberOption, ApplicationCommandRoleOption, ApplicationCommandStringOption, ApplicationCommandSubcommandGroupOption, ApplicationCommandSubcommandOption, ApplicationCommandUserOption.
+type ApplicationCommandOption struct {
+	Type                     ApplicationCommandOptionType     `json:"type"`
+	Name                     string                           `json:"name"`
+	NameLocalized            string                           `json:"name_localized,omitempty"`
+	NameLocalizations        map[string]string                `json:"name_localizations,omitempty"`
+	Description              string                           `json:"description"`
+	DescriptionLocalized     string                           `json:"description_localized,omitempty"`
+	DescriptionLocalizations map[string]string                `json:"description_localizations,omitempty"`
+	Required                 bool                             `json:"required,omitempty"`
+	ChannelTypes             []ChannelType                    `json:"channel_types,omitempty"`
+	Autocomplete             bool                             `json:"autocomplete,omitempty"`
+	Choices                  []ApplicationCommandOptionChoice `json:"choices,omitempty"`
+	MinValue                 float64                          `json:"min_value,omitempty"`
+	MaxValue                 float64                          `json:"max_value,omitempty"`
+	MinLength                int                              `json:"min_length,omitempty"`
+	MaxLength                int                              `json:"max_length,omitempty"`
+	Options                  []ApplicationCommandOption       `json:"options,omitempty"`
 }
 
 // ApplicationEventWebhooksStatus is Discord's ApplicationEventWebhooksStatus.
@@ -1674,19 +1523,6 @@ type RoleSelectDefaultValue struct {
 	Type SnowflakeSelectDefaultValueType `json:"type"`
 	ID   Snowflake                       `json:"id"`
 }
-
-// SKUIneligibilityReason is Discord's SKUIneligibilityReason.
-type SKUIneligibilityReason int
-
-// SKUIneligibilityReason values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// Other / catch-all
-	SKUIneligibilityReasonOther SKUIneligibilityReason = 0
-	// User already owns this SKU or one of its components
-	SKUIneligibilityReasonOwnsSKUOrBundleComponent SKUIneligibilityReason = 1
-	// User account is not on an eligible platform
-	SKUIneligibilityReasonPlatformRestriction SKUIneligibilityReason = 2
-)
 
 // ScheduledEventUser is Discord's ScheduledEventUserResponse.
 type ScheduledEventUser struct {

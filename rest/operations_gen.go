@@ -207,10 +207,6 @@ func (c *Client) GetEntitlementsAll(ctx context.Context, applicationID discord.A
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.Entitlement) (discord.EntitlementID, bool) {
-		if !(true) {
-			var zero discord.EntitlementID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.EntitlementID) bool { return a < b })
@@ -451,10 +447,6 @@ func (c *Client) ListMessagesAll(ctx context.Context, channelID discord.ChannelI
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.Message) (discord.MessageID, bool) {
-		if !(true) {
-			var zero discord.MessageID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.Before, true, fetch, next, func(a, b discord.MessageID) bool { return a < b })
@@ -578,10 +570,6 @@ func (c *Client) ListMessageReactionsByEmojiAll(ctx context.Context, channelID d
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.User) (discord.UserID, bool) {
-		if !(true) {
-			var zero discord.UserID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
@@ -689,10 +677,6 @@ func (c *Client) GetAnswerVotersAll(ctx context.Context, channelID discord.Chann
 		return page.Users, len(page.Users) >= o.Limit, nil
 	}
 	next := func(it discord.User) (discord.UserID, bool) {
-		if !(true) {
-			var zero discord.UserID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
@@ -761,10 +745,6 @@ func (c *Client) ListThreadMembersAll(ctx context.Context, channelID discord.Cha
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.ThreadMember) (discord.UserID, bool) {
-		if !(true) {
-			var zero discord.UserID
-			return zero, false
-		}
 		return it.UserID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
@@ -949,10 +929,6 @@ func (c *Client) ListMyPrivateArchivedThreadsAll(ctx context.Context, channelID 
 		return page.Threads, page.HasMore, nil
 	}
 	next := func(it discord.Channel) (discord.ChannelID, bool) {
-		if !(true) {
-			var zero discord.ChannelID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.Before, true, fetch, next, func(a, b discord.ChannelID) bool { return a < b })
@@ -987,7 +963,7 @@ func (c *Client) CreateWebhook(ctx context.Context, channelID discord.ChannelID,
 }
 
 // GetGateway calls GET /gateway (get_gateway).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) GetGateway(ctx context.Context) (*discord.Gateway, error) {
 	r := &request{method: "GET", route: "/gateway", path: "/gateway", idempotent: idempotentMethod("GET"), noAuth: true}
 	var out discord.Gateway
@@ -1008,7 +984,7 @@ func (c *Client) GetBotGateway(ctx context.Context) (*discord.GatewayBot, error)
 }
 
 // GetGuildTemplate calls GET /guilds/templates/{code} (get_guild_template).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) GetGuildTemplate(ctx context.Context, code string) (*discord.GuildTemplate, error) {
 	r := &request{method: "GET", route: "/guilds/templates/{code}", path: "/guilds/templates/" + url.PathEscape(code), idempotent: idempotentMethod("GET"), noAuth: true}
 	var out discord.GuildTemplate
@@ -1071,10 +1047,6 @@ func (c *Client) ListGuildAuditLogEntriesAll(ctx context.Context, guildID discor
 		return page.AuditLogEntries, len(page.AuditLogEntries) >= o.Limit, nil
 	}
 	next := func(it discord.AuditLogEntry) (discord.AuditLogEntryID, bool) {
-		if !(true) {
-			var zero discord.AuditLogEntryID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.Before, true, fetch, next, func(a, b discord.AuditLogEntryID) bool { return a < b })
@@ -1160,10 +1132,6 @@ func (c *Client) ListGuildBansAll(ctx context.Context, guildID discord.GuildID, 
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.Ban) (discord.UserID, bool) {
-		if !(true) {
-			var zero discord.UserID
-			return zero, false
-		}
 		return it.User.ID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
@@ -1713,10 +1681,6 @@ func (c *Client) ListGuildScheduledEventUsersAll(ctx context.Context, guildID di
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.ScheduledEventUser) (discord.UserID, bool) {
-		if !(true) {
-			var zero discord.UserID
-			return zero, false
-		}
 		return it.User.ID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
@@ -1998,7 +1962,7 @@ func (c *Client) UpdateGuildWidgetSettings(ctx context.Context, guildID discord.
 }
 
 // GetGuildWidget calls GET /guilds/{guild_id}/widget.json (get_guild_widget).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) GetGuildWidget(ctx context.Context, guildID discord.GuildID) (*discord.Widget, error) {
 	r := &request{method: "GET", route: "/guilds/{guild_id}/widget.json", path: "/guilds/" + guildID.String() + "/widget.json", idempotent: idempotentMethod("GET"), noAuth: true}
 	var out discord.Widget
@@ -2009,7 +1973,7 @@ func (c *Client) GetGuildWidget(ctx context.Context, guildID discord.GuildID) (*
 }
 
 // GetGuildWidgetPNG calls GET /guilds/{guild_id}/widget.png (get_guild_widget_png).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) GetGuildWidgetPNG(ctx context.Context, guildID discord.GuildID, opts GetGuildWidgetPNGOptions) error {
 	r := &request{method: "GET", route: "/guilds/{guild_id}/widget.png", path: "/guilds/" + guildID.String() + "/widget.png", idempotent: idempotentMethod("GET"), noAuth: true}
 	r.query = opts.values()
@@ -2017,7 +1981,7 @@ func (c *Client) GetGuildWidgetPNG(ctx context.Context, guildID discord.GuildID,
 }
 
 // CreateInteractionResponse calls POST /interactions/{interaction_id}/{interaction_token}/callback (create_interaction_response).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) CreateInteractionResponse(ctx context.Context, interactionID discord.InteractionID, interactionToken string, body discord.InteractionResponse, opts CreateInteractionResponseOptions) (*discord.InteractionCallbackResponse, error) {
 	r := &request{method: "POST", route: "/interactions/{interaction_id}/{interaction_token}/callback", path: "/interactions/" + interactionID.String() + "/" + url.PathEscape(interactionToken) + "/callback", idempotent: idempotentMethod("POST"), body: body, noAuth: true}
 	r.query = opts.values()
@@ -2030,7 +1994,7 @@ func (c *Client) CreateInteractionResponse(ctx context.Context, interactionID di
 }
 
 // InviteResolve calls GET /invites/{code} (invite_resolve).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) InviteResolve(ctx context.Context, code string, opts InviteResolveOptions) (*discord.Invite, error) {
 	r := &request{method: "GET", route: "/invites/{code}", path: "/invites/" + url.PathEscape(code), idempotent: idempotentMethod("GET"), noAuth: true}
 	r.query = opts.values()
@@ -2233,7 +2197,7 @@ func (c *Client) GetMyOAuth2Application(ctx context.Context) (*discord.Applicati
 }
 
 // GetPublicKeys calls GET /oauth2/keys (get_public_keys).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) GetPublicKeys(ctx context.Context) (*discord.OAuth2GetKeys, error) {
 	r := &request{method: "GET", route: "/oauth2/keys", path: "/oauth2/keys", idempotent: idempotentMethod("GET"), noAuth: true}
 	var out discord.OAuth2GetKeys
@@ -2261,7 +2225,7 @@ func (c *Client) UpdateUserMessageExternalModerationMetadata(ctx context.Context
 }
 
 // PartnerSDKUnmergeProvisionalAccount calls POST /partner-sdk/provisional-accounts/unmerge (partner_sdk_unmerge_provisional_account).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) PartnerSDKUnmergeProvisionalAccount(ctx context.Context, body PartnerSDKUnmergeProvisionalAccountParams) error {
 	r := &request{method: "POST", route: "/partner-sdk/provisional-accounts/unmerge", path: "/partner-sdk/provisional-accounts/unmerge", idempotent: idempotentMethod("POST"), body: body, noAuth: true}
 	return c.call(ctx, r, nil)
@@ -2274,7 +2238,7 @@ func (c *Client) BotPartnerSDKUnmergeProvisionalAccount(ctx context.Context, bod
 }
 
 // PartnerSDKToken calls POST /partner-sdk/token (partner_sdk_token).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) PartnerSDKToken(ctx context.Context, body PartnerSDKTokenParams) (*discord.ProvisionalToken, error) {
 	r := &request{method: "POST", route: "/partner-sdk/token", path: "/partner-sdk/token", idempotent: idempotentMethod("POST"), body: body, noAuth: true}
 	var out discord.ProvisionalToken
@@ -2366,7 +2330,7 @@ func (c *Client) DeleteStageInstance(ctx context.Context, channelID discord.Chan
 }
 
 // ListStickerPacks calls GET /sticker-packs (list_sticker_packs).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// Discord needs no authentication for it, so it is sent without the bot token.
 func (c *Client) ListStickerPacks(ctx context.Context) (*discord.StickerPackCollection, error) {
 	r := &request{method: "GET", route: "/sticker-packs", path: "/sticker-packs", idempotent: idempotentMethod("GET"), noAuth: true}
 	var out discord.StickerPackCollection
@@ -2504,10 +2468,6 @@ func (c *Client) ListMyGuildsAll(ctx context.Context, opts ListMyGuildsOptions) 
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.MyGuild) (discord.GuildID, bool) {
-		if !(true) {
-			var zero discord.GuildID
-			return zero, false
-		}
 		return it.ID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.GuildID) bool { return a < b })
@@ -2578,7 +2538,7 @@ func (c *Client) DeleteWebhook(ctx context.Context, webhookID discord.WebhookID,
 }
 
 // GetWebhookByToken calls GET /webhooks/{webhook_id}/{webhook_token} (get_webhook_by_token).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) GetWebhookByToken(ctx context.Context, webhookID discord.WebhookID, webhookToken string) (*discord.Webhook, error) {
 	r := &request{method: "GET", route: "/webhooks/{webhook_id}/{webhook_token}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken), idempotent: idempotentMethod("GET"), noAuth: true}
 	var out discord.Webhook
@@ -2589,7 +2549,7 @@ func (c *Client) GetWebhookByToken(ctx context.Context, webhookID discord.Webhoo
 }
 
 // ExecuteWebhook calls POST /webhooks/{webhook_id}/{webhook_token} (execute_webhook).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) ExecuteWebhook(ctx context.Context, webhookID discord.WebhookID, webhookToken string, body ExecuteWebhookParams, opts ExecuteWebhookOptions) (*discord.Message, error) {
 	r := &request{method: "POST", route: "/webhooks/{webhook_id}/{webhook_token}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken), idempotent: idempotentMethod("POST"), body: body, noAuth: true}
 	r.query = opts.values()
@@ -2602,7 +2562,7 @@ func (c *Client) ExecuteWebhook(ctx context.Context, webhookID discord.WebhookID
 }
 
 // UpdateWebhookByToken calls PATCH /webhooks/{webhook_id}/{webhook_token} (update_webhook_by_token).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) UpdateWebhookByToken(ctx context.Context, webhookID discord.WebhookID, webhookToken string, body UpdateWebhookByTokenParams) (*discord.Webhook, error) {
 	r := &request{method: "PATCH", route: "/webhooks/{webhook_id}/{webhook_token}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken), idempotent: idempotentMethod("PATCH"), body: body, noAuth: true}
 	var out discord.Webhook
@@ -2613,14 +2573,14 @@ func (c *Client) UpdateWebhookByToken(ctx context.Context, webhookID discord.Web
 }
 
 // DeleteWebhookByToken calls DELETE /webhooks/{webhook_id}/{webhook_token} (delete_webhook_by_token).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) DeleteWebhookByToken(ctx context.Context, webhookID discord.WebhookID, webhookToken string) error {
 	r := &request{method: "DELETE", route: "/webhooks/{webhook_id}/{webhook_token}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken), idempotent: idempotentMethod("DELETE"), noAuth: true}
 	return c.call(ctx, r, nil)
 }
 
 // ExecuteGithubCompatibleWebhook calls POST /webhooks/{webhook_id}/{webhook_token}/github (execute_github_compatible_webhook).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) ExecuteGithubCompatibleWebhook(ctx context.Context, webhookID discord.WebhookID, webhookToken string, body ExecuteGithubCompatibleWebhookParams, opts ExecuteGithubCompatibleWebhookOptions) error {
 	r := &request{method: "POST", route: "/webhooks/{webhook_id}/{webhook_token}/github", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/github", idempotent: idempotentMethod("POST"), body: body, noAuth: true}
 	r.query = opts.values()
@@ -2628,7 +2588,7 @@ func (c *Client) ExecuteGithubCompatibleWebhook(ctx context.Context, webhookID d
 }
 
 // GetOriginalWebhookMessage calls GET /webhooks/{webhook_id}/{webhook_token}/messages/@original (get_original_webhook_message).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) GetOriginalWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, opts GetOriginalWebhookMessageOptions) (*discord.Message, error) {
 	r := &request{method: "GET", route: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/messages/@original", idempotent: idempotentMethod("GET"), noAuth: true}
 	r.query = opts.values()
@@ -2640,8 +2600,8 @@ func (c *Client) GetOriginalWebhookMessage(ctx context.Context, webhookID discor
 }
 
 // UpdateOriginalWebhookMessage calls PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original (update_original_webhook_message).
-// It is sent without the bot token: the token in the path, if any, authorises it.
-func (c *Client) UpdateOriginalWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, body IncomingWebhookUpdate, opts UpdateOriginalWebhookMessageOptions) (*discord.Message, error) {
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
+func (c *Client) UpdateOriginalWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, body UpdateOriginalWebhookMessageParams, opts UpdateOriginalWebhookMessageOptions) (*discord.Message, error) {
 	r := &request{method: "PATCH", route: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/messages/@original", idempotent: idempotentMethod("PATCH"), body: body, noAuth: true}
 	r.query = opts.values()
 	r.files = opts.Files
@@ -2653,7 +2613,7 @@ func (c *Client) UpdateOriginalWebhookMessage(ctx context.Context, webhookID dis
 }
 
 // DeleteOriginalWebhookMessage calls DELETE /webhooks/{webhook_id}/{webhook_token}/messages/@original (delete_original_webhook_message).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) DeleteOriginalWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, opts DeleteOriginalWebhookMessageOptions) error {
 	r := &request{method: "DELETE", route: "/webhooks/{webhook_id}/{webhook_token}/messages/@original", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/messages/@original", idempotent: idempotentMethod("DELETE"), noAuth: true}
 	r.query = opts.values()
@@ -2661,7 +2621,7 @@ func (c *Client) DeleteOriginalWebhookMessage(ctx context.Context, webhookID dis
 }
 
 // GetWebhookMessage calls GET /webhooks/{webhook_id}/{webhook_token}/messages/{message_id} (get_webhook_message).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) GetWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, messageID discord.MessageID, opts GetWebhookMessageOptions) (*discord.Message, error) {
 	r := &request{method: "GET", route: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/messages/" + messageID.String(), idempotent: idempotentMethod("GET"), noAuth: true}
 	r.query = opts.values()
@@ -2673,8 +2633,8 @@ func (c *Client) GetWebhookMessage(ctx context.Context, webhookID discord.Webhoo
 }
 
 // UpdateWebhookMessage calls PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id} (update_webhook_message).
-// It is sent without the bot token: the token in the path, if any, authorises it.
-func (c *Client) UpdateWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, messageID discord.MessageID, body IncomingWebhookUpdate, opts UpdateWebhookMessageOptions) (*discord.Message, error) {
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
+func (c *Client) UpdateWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, messageID discord.MessageID, body UpdateOriginalWebhookMessageParams, opts UpdateWebhookMessageOptions) (*discord.Message, error) {
 	r := &request{method: "PATCH", route: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/messages/" + messageID.String(), idempotent: idempotentMethod("PATCH"), body: body, noAuth: true}
 	r.query = opts.values()
 	r.files = opts.Files
@@ -2686,7 +2646,7 @@ func (c *Client) UpdateWebhookMessage(ctx context.Context, webhookID discord.Web
 }
 
 // DeleteWebhookMessage calls DELETE /webhooks/{webhook_id}/{webhook_token}/messages/{message_id} (delete_webhook_message).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) DeleteWebhookMessage(ctx context.Context, webhookID discord.WebhookID, webhookToken string, messageID discord.MessageID, opts DeleteWebhookMessageOptions) error {
 	r := &request{method: "DELETE", route: "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/messages/" + messageID.String(), idempotent: idempotentMethod("DELETE"), noAuth: true}
 	r.query = opts.values()
@@ -2694,7 +2654,7 @@ func (c *Client) DeleteWebhookMessage(ctx context.Context, webhookID discord.Web
 }
 
 // ExecuteSlackCompatibleWebhook calls POST /webhooks/{webhook_id}/{webhook_token}/slack (execute_slack_compatible_webhook).
-// It is sent without the bot token: the token in the path, if any, authorises it.
+// It is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs.
 func (c *Client) ExecuteSlackCompatibleWebhook(ctx context.Context, webhookID discord.WebhookID, webhookToken string, body ExecuteSlackCompatibleWebhookParams, opts ExecuteSlackCompatibleWebhookOptions) (string, error) {
 	r := &request{method: "POST", route: "/webhooks/{webhook_id}/{webhook_token}/slack", path: "/webhooks/" + webhookID.String() + "/" + url.PathEscape(webhookToken) + "/slack", idempotent: idempotentMethod("POST"), body: body, noAuth: true}
 	r.query = opts.values()

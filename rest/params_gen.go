@@ -9,15 +9,15 @@ import (
 	"time"
 )
 
-// ActionGuildJoinRequestParams is Discord's .
+// ActionGuildJoinRequestParams is the body of ActionGuildJoinRequest.
 type ActionGuildJoinRequestParams struct {
 	// Whether to approve or reject the join request
 	Action discord.Optional[discord.GuildJoinRequestApplicationStatus] `json:"action,omitzero"`
-	// Reason for rejection. Only used when action is REJECTED (at most 160 characters)
+	// Reason for rejection. Only used when action is REJECTED (at most 160 characters).
 	RejectionReason discord.Nullable[string] `json:"rejection_reason,omitzero"`
 }
 
-// AddGroupDMUserParams is Discord's .
+// AddGroupDMUserParams is the body of AddGroupDMUser.
 type AddGroupDMUserParams struct {
 	AccessToken string `json:"access_token,omitempty"`
 	Nick        string `json:"nick,omitempty"`
@@ -25,169 +25,34 @@ type AddGroupDMUserParams struct {
 
 // AddGuildMemberParams is Discord's BotAddGuildMemberRequest.
 type AddGuildMemberParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Nick  string                 `json:"nick,omitempty"`
 	Roles []discord.RoleID       `json:"roles,omitzero"`
 	Mute  discord.Optional[bool] `json:"mute,omitzero"`
 	Deaf  discord.Optional[bool] `json:"deaf,omitzero"`
-	// at most 10240 characters
+	// At most 10240 characters.
 	AccessToken string `json:"access_token"`
 	Flags       int    `json:"flags,omitempty"`
 }
 
-// AddLobbyMemberParams is Discord's .
+// AddLobbyMemberParams is the body of AddLobbyMember.
 type AddLobbyMemberParams struct {
 	Metadata map[string]string `json:"metadata,omitzero"`
 	Flags    int               `json:"flags,omitempty"`
-	// at most 80 characters
+	// At most 80 characters.
 	AdditionalName string `json:"additional_name,omitempty"`
-}
-
-// ApplicationCommandAttachmentOption is Discord's ApplicationCommandAttachmentOption.
-type ApplicationCommandAttachmentOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
-}
-
-// ApplicationCommandBooleanOption is Discord's ApplicationCommandBooleanOption.
-type ApplicationCommandBooleanOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
-}
-
-// ApplicationCommandChannelOption is Discord's ApplicationCommandChannelOption.
-type ApplicationCommandChannelOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
-	ChannelTypes             []discord.ChannelType  `json:"channel_types,omitzero"`
-}
-
-// ApplicationCommandIntegerOption is Discord's ApplicationCommandIntegerOption.
-type ApplicationCommandIntegerOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                                   `json:"description"`
-	DescriptionLocalizations map[string]string                        `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool]                   `json:"required,omitzero"`
-	Autocomplete             discord.Optional[bool]                   `json:"autocomplete,omitzero"`
-	Choices                  []discord.ApplicationCommandOptionChoice `json:"choices,omitzero"`
-	MinValue                 int64                                    `json:"min_value,omitempty"`
-	MaxValue                 int64                                    `json:"max_value,omitempty"`
-}
-
-// ApplicationCommandMentionableOption is Discord's ApplicationCommandMentionableOption.
-type ApplicationCommandMentionableOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
-}
-
-// ApplicationCommandNumberOption is Discord's ApplicationCommandNumberOption.
-type ApplicationCommandNumberOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                                   `json:"description"`
-	DescriptionLocalizations map[string]string                        `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool]                   `json:"required,omitzero"`
-	Autocomplete             discord.Optional[bool]                   `json:"autocomplete,omitzero"`
-	Choices                  []discord.ApplicationCommandOptionChoice `json:"choices,omitzero"`
-	MinValue                 float64                                  `json:"min_value,omitempty"`
-	MaxValue                 float64                                  `json:"max_value,omitempty"`
-}
-
-// ApplicationCommandRoleOption is Discord's ApplicationCommandRoleOption.
-type ApplicationCommandRoleOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
-}
-
-// ApplicationCommandStringOption is Discord's ApplicationCommandStringOption.
-type ApplicationCommandStringOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                                   `json:"description"`
-	DescriptionLocalizations map[string]string                        `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool]                   `json:"required,omitzero"`
-	Autocomplete             discord.Optional[bool]                   `json:"autocomplete,omitzero"`
-	MinLength                int                                      `json:"min_length,omitempty"`
-	MaxLength                int                                      `json:"max_length,omitempty"`
-	Choices                  []discord.ApplicationCommandOptionChoice `json:"choices,omitzero"`
-}
-
-// ApplicationCommandSubcommandGroupOption is Discord's ApplicationCommandSubcommandGroupOption.
-type ApplicationCommandSubcommandGroupOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                               `json:"description"`
-	DescriptionLocalizations map[string]string                    `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool]               `json:"required,omitzero"`
-	Options                  []ApplicationCommandSubcommandOption `json:"options,omitzero"`
-}
-
-// ApplicationCommandSubcommandOption is Discord's ApplicationCommandSubcommandOption.
-type ApplicationCommandSubcommandOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
-	Options                  []json.RawMessage      `json:"options,omitzero"`
 }
 
 // ApplicationCommandUpdate is Discord's ApplicationCommandUpdateRequest.
 type ApplicationCommandUpdate struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name              string            `json:"name"`
 	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description              string                               `json:"description,omitempty"`
 	DescriptionLocalizations map[string]string                    `json:"description_localizations,omitzero"`
-	Options                  []json.RawMessage                    `json:"options,omitzero"`
-	DefaultMemberPermissions int                                  `json:"default_member_permissions,omitempty"`
+	Options                  []discord.ApplicationCommandOption   `json:"options,omitzero"`
+	DefaultMemberPermissions discord.Permissions                  `json:"default_member_permissions,omitempty"`
 	DMPermission             discord.Optional[bool]               `json:"dm_permission,omitzero"`
 	Contexts                 []discord.InteractionContextType     `json:"contexts,omitzero"`
 	IntegrationTypes         []discord.ApplicationIntegrationType `json:"integration_types,omitzero"`
@@ -195,18 +60,6 @@ type ApplicationCommandUpdate struct {
 	Handler discord.ApplicationCommandHandler `json:"handler,omitempty"`
 	Type    discord.ApplicationCommandType    `json:"type,omitempty"`
 	ID      discord.Snowflake                 `json:"id,omitempty"`
-}
-
-// ApplicationCommandUserOption is Discord's ApplicationCommandUserOption.
-type ApplicationCommandUserOption struct {
-	Type discord.ApplicationCommandOptionType `json:"type"`
-	// at most 32 characters
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
-	Description              string                 `json:"description"`
-	DescriptionLocalizations map[string]string      `json:"description_localizations,omitzero"`
-	Required                 discord.Optional[bool] `json:"required,omitzero"`
 }
 
 // ApplicationIntegrationTypeConfiguration is Discord's ApplicationIntegrationTypeConfiguration.
@@ -217,18 +70,18 @@ type ApplicationIntegrationTypeConfiguration struct {
 // ApplicationOAuth2InstallParams is Discord's ApplicationOAuth2InstallParams.
 type ApplicationOAuth2InstallParams struct {
 	Scopes      []discord.OAuth2Scope `json:"scopes,omitzero"`
-	Permissions int                   `json:"permissions,omitempty"`
+	Permissions discord.Permissions   `json:"permissions,omitempty"`
 }
 
 // ApplicationRoleConnectionsMetadataItem is Discord's ApplicationRoleConnectionsMetadataItemRequest.
 type ApplicationRoleConnectionsMetadataItem struct {
 	Type discord.MetadataItemType `json:"type"`
-	// at most 50 characters
+	// At most 50 characters.
 	Key string `json:"key"`
-	// at most 100 characters
+	// At most 100 characters.
 	Name              string            `json:"name"`
 	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 200 characters
+	// At most 200 characters.
 	Description              string            `json:"description"`
 	DescriptionLocalizations map[string]string `json:"description_localizations,omitzero"`
 }
@@ -241,7 +94,7 @@ type BanUserFromGuildParams struct {
 
 // BaseCreateMessageCreate is Discord's BaseCreateMessageCreateRequest.
 type BaseCreateMessageCreate struct {
-	// at most 2000 characters
+	// At most 2000 characters.
 	Content           string                     `json:"content,omitempty"`
 	Embeds            []discord.Embed            `json:"embeds,omitzero"`
 	AllowedMentions   *discord.AllowedMentions   `json:"allowed_mentions,omitempty"`
@@ -255,22 +108,22 @@ type BaseCreateMessageCreate struct {
 
 // BlockMessageActionMetadata is Discord's BlockMessageActionMetadata.
 type BlockMessageActionMetadata struct {
-	// at most 300 characters
+	// At most 300 characters.
 	CustomMessage string `json:"custom_message,omitempty"`
 }
 
-// BotPartnerSDKTokenParams is Discord's .
+// BotPartnerSDKTokenParams is the body of BotPartnerSDKToken.
 type BotPartnerSDKTokenParams struct {
 	ProvisionalUserID discord.Snowflake `json:"provisional_user_id,omitempty"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	ExternalUserID string `json:"external_user_id"`
-	// at most 32 characters
+	// At most 32 characters.
 	PreferredGlobalName string `json:"preferred_global_name,omitempty"`
 }
 
-// BotPartnerSDKUnmergeProvisionalAccountParams is Discord's .
+// BotPartnerSDKUnmergeProvisionalAccountParams is the body of BotPartnerSDKUnmergeProvisionalAccount.
 type BotPartnerSDKUnmergeProvisionalAccountParams struct {
-	// at most 1024 characters
+	// At most 1024 characters.
 	ExternalUserID string `json:"external_user_id"`
 }
 
@@ -280,7 +133,7 @@ type BulkBanUsersFromGuildParams struct {
 	DeleteMessageSeconds int              `json:"delete_message_seconds,omitempty"`
 }
 
-// BulkDeleteMessagesParams is Discord's .
+// BulkDeleteMessagesParams is the body of BulkDeleteMessages.
 type BulkDeleteMessagesParams struct {
 	Messages []discord.MessageID `json:"messages"`
 }
@@ -291,7 +144,7 @@ type BulkLobbyMember struct {
 	Metadata     map[string]string      `json:"metadata,omitzero"`
 	Flags        int                    `json:"flags,omitempty"`
 	RemoveMember discord.Optional[bool] `json:"remove_member,omitzero"`
-	// at most 80 characters
+	// At most 80 characters.
 	AdditionalName string `json:"additional_name,omitempty"`
 }
 
@@ -315,25 +168,9 @@ type ByNWeekday struct {
 type ChannelSelectComponentForMessage struct {
 	Type discord.ComponentType `json:"type"`
 	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	CustomID string `json:"custom_id"`
-	// at most 150 characters
-	Placeholder   string                      `json:"placeholder,omitempty"`
-	MinValues     int                         `json:"min_values,omitempty"`
-	MaxValues     int                         `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool]      `json:"disabled,omitzero"`
-	Required      discord.Optional[bool]      `json:"required,omitzero"`
-	DefaultValues []ChannelSelectDefaultValue `json:"default_values,omitzero"`
-	ChannelTypes  []discord.ChannelType       `json:"channel_types,omitzero"`
-}
-
-// ChannelSelectComponentForModal is Discord's ChannelSelectComponentForModalRequest.
-type ChannelSelectComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string `json:"custom_id"`
-	// at most 150 characters
+	// At most 150 characters.
 	Placeholder   string                      `json:"placeholder,omitempty"`
 	MinValues     int                         `json:"min_values,omitempty"`
 	MaxValues     int                         `json:"max_values,omitempty"`
@@ -349,55 +186,23 @@ type ChannelSelectDefaultValue struct {
 	ID   discord.Snowflake                       `json:"id"`
 }
 
-// CheckboxComponentForModal is Discord's CheckboxComponentForModalRequest.
-type CheckboxComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string                 `json:"custom_id"`
-	Default  discord.Optional[bool] `json:"default,omitzero"`
-}
-
-// CheckboxGroupComponentForModal is Discord's CheckboxGroupComponentForModalRequest.
-type CheckboxGroupComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID  string                   `json:"custom_id"`
-	MinValues int                      `json:"min_values,omitempty"`
-	MaxValues int                      `json:"max_values,omitempty"`
-	Required  discord.Optional[bool]   `json:"required,omitzero"`
-	Options   []CheckboxGroupOptionFor `json:"options"`
-}
-
-// CheckboxGroupOptionFor is Discord's CheckboxGroupOptionForRequest.
-type CheckboxGroupOptionFor struct {
-	// at most 100 characters
-	Label string `json:"label"`
-	// at most 100 characters
-	Value string `json:"value"`
-	// at most 100 characters
-	Description string                 `json:"description,omitempty"`
-	Default     discord.Optional[bool] `json:"default,omitzero"`
-}
-
 // ComponentEmojiFor is Discord's ComponentEmojiForRequest.
 type ComponentEmojiFor struct {
 	ID discord.Snowflake `json:"id,omitempty"`
-	// at most 32 characters
+	// At most 32 characters.
 	Name string `json:"name"`
 }
 
 // CreateApplicationCommandParams is Discord's ApplicationCommandCreateRequest.
 type CreateApplicationCommandParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name              string            `json:"name"`
 	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description              string                               `json:"description,omitempty"`
 	DescriptionLocalizations map[string]string                    `json:"description_localizations,omitzero"`
-	Options                  []json.RawMessage                    `json:"options,omitzero"`
-	DefaultMemberPermissions int                                  `json:"default_member_permissions,omitempty"`
+	Options                  []discord.ApplicationCommandOption   `json:"options,omitzero"`
+	DefaultMemberPermissions discord.Permissions                  `json:"default_member_permissions,omitempty"`
 	DMPermission             discord.Optional[bool]               `json:"dm_permission,omitzero"`
 	Contexts                 []discord.InteractionContextType     `json:"contexts,omitzero"`
 	IntegrationTypes         []discord.ApplicationIntegrationType `json:"integration_types,omitzero"`
@@ -406,16 +211,16 @@ type CreateApplicationCommandParams struct {
 	Type    discord.ApplicationCommandType    `json:"type,omitempty"`
 }
 
-// CreateApplicationEmojiParams is Discord's .
+// CreateApplicationEmojiParams is the body of CreateApplicationEmoji.
 type CreateApplicationEmojiParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name  string `json:"name"`
 	Image string `json:"image"`
 }
 
 // CreateAutoModerationRuleParams is the body of CreateAutoModerationRule: the fields of DefaultKeywordListUpsertRequest, KeywordUpsertRequest, MLSpamUpsertRequest, MentionSpamUpsertRequest, UserProfileUpsertRequest in one struct, since Discord tells them apart by their content.
 type CreateAutoModerationRuleParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name            string                             `json:"name"`
 	EventType       discord.AutoModerationEventType    `json:"event_type"`
 	Actions         []discord.AutoModerationAction     `json:"actions,omitzero"`
@@ -455,28 +260,13 @@ type CreateEntitlementParams struct {
 	OwnerType discord.EntitlementOwnerType `json:"owner_type"`
 }
 
-// CreateForumThread is Discord's CreateForumThreadRequest.
-type CreateForumThread struct {
-	// at most 100 characters
-	Name                string                            `json:"name"`
-	AutoArchiveDuration discord.ThreadAutoArchiveDuration `json:"auto_archive_duration,omitempty"`
-	RateLimitPerUser    int                               `json:"rate_limit_per_user,omitempty"`
-	AppliedTags         []discord.TagID                   `json:"applied_tags,omitzero"`
-	Message             BaseCreateMessageCreate           `json:"message"`
-}
-
-// CreateGroupDMInvite is Discord's CreateGroupDMInviteRequest.
-type CreateGroupDMInvite struct {
-	MaxAge int `json:"max_age,omitempty"`
-}
-
 // CreateGuildChannelParams is Discord's CreateGuildChannelRequest.
 type CreateGuildChannelParams struct {
 	Type discord.ChannelType `json:"type,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	Name     string `json:"name"`
 	Position int    `json:"position,omitempty"`
-	// at most 4096 characters
+	// At most 4096 characters.
 	Topic                         string                            `json:"topic,omitempty"`
 	Bitrate                       int                               `json:"bitrate,omitempty"`
 	UserLimit                     int                               `json:"user_limit,omitempty"`
@@ -495,37 +285,25 @@ type CreateGuildChannelParams struct {
 	AvailableTags                 []CreateOrUpdateThreadTag         `json:"available_tags,omitzero"`
 }
 
-// CreateGuildEmojiParams is Discord's .
+// CreateGuildEmojiParams is the body of CreateGuildEmoji.
 type CreateGuildEmojiParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name  string           `json:"name"`
 	Image string           `json:"image"`
 	Roles []discord.RoleID `json:"roles,omitzero"`
 }
 
-// CreateGuildInvite is Discord's CreateGuildInviteRequest.
-type CreateGuildInvite struct {
-	MaxAge              int                      `json:"max_age,omitempty"`
-	Temporary           discord.Optional[bool]   `json:"temporary,omitzero"`
-	MaxUses             int                      `json:"max_uses,omitempty"`
-	Unique              discord.Optional[bool]   `json:"unique,omitzero"`
-	TargetUserID        discord.UserID           `json:"target_user_id,omitempty"`
-	TargetApplicationID discord.Snowflake        `json:"target_application_id,omitempty"`
-	TargetType          discord.InviteTargetType `json:"target_type,omitempty"`
-	RoleIDs             json.RawMessage          `json:"role_ids,omitempty"`
-}
-
 // CreateGuildRoleParams is Discord's CreateRoleRequest.
 type CreateGuildRoleParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name        string                 `json:"name,omitempty"`
-	Permissions int                    `json:"permissions,omitempty"`
+	Permissions discord.Permissions    `json:"permissions,omitempty"`
 	Color       int                    `json:"color,omitempty"`
 	Colors      *discord.RoleColors    `json:"colors,omitempty"`
 	Hoist       discord.Optional[bool] `json:"hoist,omitzero"`
 	Mentionable discord.Optional[bool] `json:"mentionable,omitzero"`
 	Icon        string                 `json:"icon,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	UnicodeEmoji string `json:"unicode_emoji,omitempty"`
 }
 
@@ -543,9 +321,9 @@ type CreateGuildScheduledEventExceptionParams struct {
 
 // CreateGuildScheduledEventParams is the body of CreateGuildScheduledEvent: the fields of ExternalScheduledEventCreateRequest, StageScheduledEventCreateRequest, VoiceScheduledEventCreateRequest in one struct, since Discord tells them apart by their content.
 type CreateGuildScheduledEventParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name string `json:"name"`
-	// at most 1000 characters
+	// At most 1000 characters.
 	Description        string                             `json:"description,omitempty"`
 	Image              string                             `json:"image,omitempty"`
 	ScheduledStartTime time.Time                          `json:"scheduled_start_time"`
@@ -560,36 +338,36 @@ type CreateGuildScheduledEventParams struct {
 
 // CreateGuildSoundboardSoundParams is Discord's SoundboardCreateRequest.
 type CreateGuildSoundboardSoundParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name    string          `json:"name"`
 	Volume  float64         `json:"volume,omitempty"`
 	EmojiID discord.EmojiID `json:"emoji_id,omitempty"`
-	// at most 32 characters
+	// At most 32 characters.
 	EmojiName string `json:"emoji_name,omitempty"`
 	Sound     string `json:"sound"`
 }
 
-// CreateGuildStickerParams is Discord's .
+// CreateGuildStickerParams is the body of CreateGuildSticker.
 type CreateGuildStickerParams struct {
-	// at most 30 characters
+	// At most 30 characters.
 	Name string `json:"name"`
-	// at most 200 characters
+	// At most 200 characters.
 	Tags string `json:"tags"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description string `json:"description,omitempty"`
 }
 
-// CreateGuildTemplateParams is Discord's .
+// CreateGuildTemplateParams is the body of CreateGuildTemplate.
 type CreateGuildTemplateParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name string `json:"name"`
-	// at most 120 characters
+	// At most 120 characters.
 	Description string `json:"description,omitempty"`
 }
 
 // CreateLobbyMessageParams is Discord's SDKMessageRequest.
 type CreateLobbyMessageParams struct {
-	// at most 4000 characters
+	// At most 4000 characters.
 	Content           string                     `json:"content,omitempty"`
 	Embeds            []discord.Embed            `json:"embeds,omitzero"`
 	AllowedMentions   *discord.AllowedMentions   `json:"allowed_mentions,omitempty"`
@@ -605,39 +383,39 @@ type CreateLobbyMessageParams struct {
 	TTS               discord.Optional[bool]     `json:"tts,omitzero"`
 }
 
-// CreateLobbyParams is Discord's .
+// CreateLobbyParams is the body of CreateLobby.
 type CreateLobbyParams struct {
 	IdleTimeoutSeconds int               `json:"idle_timeout_seconds,omitempty"`
 	Members            []LobbyMember     `json:"members,omitzero"`
 	Metadata           map[string]string `json:"metadata,omitzero"`
 	Flags              int               `json:"flags,omitempty"`
-	// at most 512 characters
+	// At most 512 characters.
 	OverrideEventWebhooksURL string `json:"override_event_webhooks_url,omitempty"`
 }
 
-// CreateOrJoinLobbyParams is Discord's .
+// CreateOrJoinLobbyParams is the body of CreateOrJoinLobby.
 type CreateOrJoinLobbyParams struct {
 	IdleTimeoutSeconds int               `json:"idle_timeout_seconds,omitempty"`
 	LobbyMetadata      map[string]string `json:"lobby_metadata,omitzero"`
 	MemberMetadata     map[string]string `json:"member_metadata,omitzero"`
-	// at most 250 characters
+	// At most 250 characters.
 	Secret string `json:"secret"`
 	Flags  int    `json:"flags,omitempty"`
 }
 
 // CreateOrUpdateThreadTag is Discord's CreateOrUpdateThreadTagRequest.
 type CreateOrUpdateThreadTag struct {
-	// at most 50 characters
+	// At most 50 characters.
 	Name    string          `json:"name"`
 	EmojiID discord.EmojiID `json:"emoji_id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	EmojiName string                 `json:"emoji_name,omitempty"`
 	Moderated discord.Optional[bool] `json:"moderated,omitzero"`
 }
 
-// CreateStageInstanceParams is Discord's .
+// CreateStageInstanceParams is the body of CreateStageInstance.
 type CreateStageInstanceParams struct {
-	// at most 120 characters
+	// At most 120 characters.
 	Topic                 string                    `json:"topic"`
 	ChannelID             discord.ChannelID         `json:"channel_id"`
 	PrivacyLevel          discord.StagePrivacyLevel `json:"privacy_level,omitempty"`
@@ -645,19 +423,9 @@ type CreateStageInstanceParams struct {
 	SendStartNotification discord.Optional[bool]    `json:"send_start_notification,omitzero"`
 }
 
-// CreateTextThreadWithoutMessage is Discord's CreateTextThreadWithoutMessageRequest.
-type CreateTextThreadWithoutMessage struct {
-	// at most 100 characters
-	Name                string                            `json:"name"`
-	AutoArchiveDuration discord.ThreadAutoArchiveDuration `json:"auto_archive_duration,omitempty"`
-	RateLimitPerUser    int                               `json:"rate_limit_per_user,omitempty"`
-	Type                discord.ChannelType               `json:"type,omitempty"`
-	Invitable           discord.Optional[bool]            `json:"invitable,omitzero"`
-}
-
 // CreateThreadFromMessageParams is Discord's CreateTextThreadWithMessageRequest.
 type CreateThreadFromMessageParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name                string                            `json:"name"`
 	AutoArchiveDuration discord.ThreadAutoArchiveDuration `json:"auto_archive_duration,omitempty"`
 	RateLimitPerUser    int                               `json:"rate_limit_per_user,omitempty"`
@@ -665,7 +433,7 @@ type CreateThreadFromMessageParams struct {
 
 // CreateThreadParams is the body of CreateThread: the fields of CreateForumThreadRequest, CreateTextThreadWithoutMessageRequest in one struct, since Discord tells them apart by their content.
 type CreateThreadParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name                string                            `json:"name"`
 	AutoArchiveDuration discord.ThreadAutoArchiveDuration `json:"auto_archive_duration,omitempty"`
 	RateLimitPerUser    int                               `json:"rate_limit_per_user,omitempty"`
@@ -675,9 +443,9 @@ type CreateThreadParams struct {
 	Invitable           discord.Optional[bool]            `json:"invitable,omitzero"`
 }
 
-// CreateWebhookParams is Discord's .
+// CreateWebhookParams is the body of CreateWebhook.
 type CreateWebhookParams struct {
-	// at most 80 characters
+	// At most 80 characters.
 	Name   string `json:"name"`
 	Avatar string `json:"avatar,omitempty"`
 }
@@ -688,37 +456,24 @@ type DefaultKeywordListTriggerMetadata struct {
 	Presets   []discord.AutoModerationKeywordPreset `json:"presets,omitzero"`
 }
 
-// DefaultKeywordListUpsert is Discord's DefaultKeywordListUpsertRequest, DefaultKeywordListUpsertRequestPartial.
-type DefaultKeywordListUpsert struct {
-	// at most 100 characters
-	Name            discord.Optional[string]                            `json:"name,omitzero"`
-	EventType       discord.Optional[discord.AutoModerationEventType]   `json:"event_type,omitzero"`
-	Actions         discord.Nullable[[]discord.AutoModerationAction]    `json:"actions,omitzero"`
-	Enabled         discord.Nullable[bool]                              `json:"enabled,omitzero"`
-	ExemptRoles     discord.Nullable[[]discord.RoleID]                  `json:"exempt_roles,omitzero"`
-	ExemptChannels  discord.Nullable[[]discord.ChannelID]               `json:"exempt_channels,omitzero"`
-	TriggerType     discord.Optional[discord.AutoModerationTriggerType] `json:"trigger_type,omitzero"`
-	TriggerMetadata *DefaultKeywordListTriggerMetadata                  `json:"trigger_metadata,omitempty"`
-}
-
-// EditLobbyChannelLinkParams is Discord's .
+// EditLobbyChannelLinkParams is the body of EditLobbyChannelLink.
 type EditLobbyChannelLinkParams struct {
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
 }
 
-// EditLobbyParams is Discord's .
+// EditLobbyParams is the body of EditLobby.
 type EditLobbyParams struct {
 	IdleTimeoutSeconds discord.Nullable[int]               `json:"idle_timeout_seconds,omitzero"`
 	Metadata           discord.Nullable[map[string]string] `json:"metadata,omitzero"`
 	Members            discord.Nullable[[]LobbyMember]     `json:"members,omitzero"`
 	Flags              discord.Nullable[int]               `json:"flags,omitzero"`
-	// at most 512 characters
+	// At most 512 characters.
 	OverrideEventWebhooksURL discord.Nullable[string] `json:"override_event_webhooks_url,omitzero"`
 }
 
 // EntityMetadataExternal is Discord's EntityMetadataExternal.
 type EntityMetadataExternal struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Location string `json:"location"`
 }
 
@@ -738,7 +493,7 @@ type ExecuteGithubCompatibleWebhookParams struct {
 	HeadCommit  *GithubCommit          `json:"head_commit,omitempty"`
 	Commits     []GithubCommit         `json:"commits,omitzero"`
 	Forced      discord.Optional[bool] `json:"forced,omitzero"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	Compare    string            `json:"compare,omitempty"`
 	Review     *GithubReview     `json:"review,omitempty"`
 	CheckRun   *GithubCheckRun   `json:"check_run,omitempty"`
@@ -749,17 +504,17 @@ type ExecuteGithubCompatibleWebhookParams struct {
 
 // ExecuteSlackCompatibleWebhookParams is Discord's SlackWebhook.
 type ExecuteSlackCompatibleWebhookParams struct {
-	// at most 2000 characters
+	// At most 2000 characters.
 	Text     string `json:"text,omitempty"`
 	Username string `json:"username,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	IconURL     string              `json:"icon_url,omitempty"`
 	Attachments []WebhookSlackEmbed `json:"attachments,omitzero"`
 }
 
 // ExecuteWebhookParams is the body of ExecuteWebhook: the fields of IncomingWebhookRequestPartial, IncomingWebhookUpdateRequestPartial in one struct, since Discord tells them apart by their content.
 type ExecuteWebhookParams struct {
-	// at most 2000 characters
+	// At most 2000 characters.
 	Content         discord.Nullable[string]                  `json:"content,omitzero"`
 	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
 	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
@@ -768,59 +523,13 @@ type ExecuteWebhookParams struct {
 	Poll            discord.Nullable[discord.PollCreate]      `json:"poll,omitzero"`
 	TTS             discord.Nullable[bool]                    `json:"tts,omitzero"`
 	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
-	// at most 80 characters
+	// At most 80 characters.
 	Username discord.Nullable[string] `json:"username,omitzero"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	AvatarURL discord.Nullable[string] `json:"avatar_url,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
 	ThreadName  discord.Nullable[string]          `json:"thread_name,omitzero"`
 	AppliedTags discord.Nullable[[]discord.TagID] `json:"applied_tags,omitzero"`
-}
-
-// ExternalScheduledEventCreate is Discord's ExternalScheduledEventCreateRequest.
-type ExternalScheduledEventCreate struct {
-	// at most 100 characters
-	Name string `json:"name"`
-	// at most 1000 characters
-	Description        string                             `json:"description,omitempty"`
-	Image              string                             `json:"image,omitempty"`
-	ScheduledStartTime time.Time                          `json:"scheduled_start_time"`
-	ScheduledEndTime   *time.Time                         `json:"scheduled_end_time,omitempty"`
-	PrivacyLevel       discord.ScheduledEventPrivacyLevel `json:"privacy_level"`
-	EntityType         discord.ScheduledEventEntityType   `json:"entity_type"`
-	ChannelID          discord.ChannelID                  `json:"channel_id,omitempty"`
-	// Recurrence rule for the scheduled event
-	RecurrenceRule *RecurrenceRule        `json:"recurrence_rule,omitempty"`
-	EntityMetadata EntityMetadataExternal `json:"entity_metadata"`
-}
-
-// ExternalScheduledEventPatch is Discord's ExternalScheduledEventPatchRequestPartial.
-type ExternalScheduledEventPatch struct {
-	Status discord.Nullable[discord.ScheduledEventStatus] `json:"status,omitzero"`
-	// at most 100 characters
-	Name discord.Optional[string] `json:"name,omitzero"`
-	// at most 1000 characters
-	Description        discord.Nullable[string]                             `json:"description,omitzero"`
-	Image              discord.Nullable[string]                             `json:"image,omitzero"`
-	ScheduledStartTime discord.Optional[time.Time]                          `json:"scheduled_start_time,omitzero"`
-	ScheduledEndTime   discord.Nullable[time.Time]                          `json:"scheduled_end_time,omitzero"`
-	EntityType         discord.Nullable[discord.ScheduledEventEntityType]   `json:"entity_type,omitzero"`
-	PrivacyLevel       discord.Optional[discord.ScheduledEventPrivacyLevel] `json:"privacy_level,omitzero"`
-	ChannelID          discord.Nullable[discord.ChannelID]                  `json:"channel_id,omitzero"`
-	// Recurrence rule for the scheduled event
-	RecurrenceRule discord.Nullable[RecurrenceRule] `json:"recurrence_rule,omitzero"`
-	EntityMetadata *EntityMetadataExternal          `json:"entity_metadata,omitempty"`
-}
-
-// FileUploadComponentForModal is Discord's FileUploadComponentForModalRequest.
-type FileUploadComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID  string                 `json:"custom_id"`
-	MinValues int                    `json:"min_values,omitempty"`
-	MaxValues int                    `json:"max_values,omitempty"`
-	Required  discord.Optional[bool] `json:"required,omitzero"`
 }
 
 // FlagToChannelActionMetadata is Discord's FlagToChannelActionMetadata.
@@ -828,7 +537,7 @@ type FlagToChannelActionMetadata struct {
 	ChannelID discord.ChannelID `json:"channel_id"`
 }
 
-// FollowChannelParams is Discord's .
+// FollowChannelParams is the body of FollowChannel.
 type FollowChannelParams struct {
 	WebhookChannelID discord.ChannelID `json:"webhook_channel_id"`
 }
@@ -853,10 +562,10 @@ type GithubCheckPull struct {
 type GithubCheckRun struct {
 	Conclusion string `json:"conclusion,omitempty"`
 	Name       string `json:"name"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL    string           `json:"html_url"`
 	CheckSuite GithubCheckSuite `json:"check_suite"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	DetailsURL   string                `json:"details_url,omitempty"`
 	Output       *GithubCheckRunOutput `json:"output,omitempty"`
 	PullRequests []GithubCheckPull     `json:"pull_requests,omitzero"`
@@ -880,7 +589,7 @@ type GithubCheckSuite struct {
 // GithubComment is Discord's GithubComment.
 type GithubComment struct {
 	ID int `json:"id"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL  string     `json:"html_url"`
 	User     GithubUser `json:"user"`
 	CommitID string     `json:"commit_id,omitempty"`
@@ -890,7 +599,7 @@ type GithubComment struct {
 // GithubCommit is Discord's GithubCommit.
 type GithubCommit struct {
 	ID string `json:"id"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	URL     string       `json:"url"`
 	Message string       `json:"message"`
 	Author  GithubAuthor `json:"author"`
@@ -900,9 +609,9 @@ type GithubCommit struct {
 type GithubDiscussion struct {
 	Title  string `json:"title"`
 	Number int    `json:"number"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL string `json:"html_url"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	AnswerHtmlURL string     `json:"answer_html_url,omitempty"`
 	Body          string     `json:"body,omitempty"`
 	User          GithubUser `json:"user"`
@@ -912,7 +621,7 @@ type GithubDiscussion struct {
 type GithubIssue struct {
 	ID     int `json:"id"`
 	Number int `json:"number"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL     string          `json:"html_url"`
 	User        GithubUser      `json:"user"`
 	Title       string          `json:"title"`
@@ -924,7 +633,7 @@ type GithubIssue struct {
 type GithubRelease struct {
 	ID      int    `json:"id"`
 	TagName string `json:"tag_name"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL string     `json:"html_url"`
 	Author  GithubUser `json:"author"`
 }
@@ -932,7 +641,7 @@ type GithubRelease struct {
 // GithubRepository is Discord's GithubRepository.
 type GithubRepository struct {
 	ID int `json:"id"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL  string `json:"html_url"`
 	Name     string `json:"name"`
 	FullName string `json:"full_name"`
@@ -942,7 +651,7 @@ type GithubRepository struct {
 type GithubReview struct {
 	User GithubUser `json:"user"`
 	Body string     `json:"body,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL string `json:"html_url"`
 	State   string `json:"state"`
 }
@@ -951,62 +660,10 @@ type GithubReview struct {
 type GithubUser struct {
 	ID    int    `json:"id"`
 	Login string `json:"login"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	HtmlURL string `json:"html_url"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	AvatarURL string `json:"avatar_url"`
-}
-
-// IncomingWebhook is Discord's IncomingWebhookRequestPartial.
-type IncomingWebhook struct {
-	// at most 2000 characters
-	Content         discord.Nullable[string]                  `json:"content,omitzero"`
-	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
-	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
-	Components      discord.Nullable[[]discord.Component]     `json:"components,omitzero"`
-	Attachments     discord.Nullable[[]MessageAttachment]     `json:"attachments,omitzero"`
-	Poll            discord.Nullable[discord.PollCreate]      `json:"poll,omitzero"`
-	TTS             discord.Nullable[bool]                    `json:"tts,omitzero"`
-	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
-	// at most 80 characters
-	Username discord.Nullable[string] `json:"username,omitzero"`
-	// at most 2048 characters
-	AvatarURL discord.Nullable[string] `json:"avatar_url,omitzero"`
-	// at most 100 characters
-	ThreadName  discord.Nullable[string]          `json:"thread_name,omitzero"`
-	AppliedTags discord.Nullable[[]discord.TagID] `json:"applied_tags,omitzero"`
-}
-
-// IncomingWebhookUpdate is Discord's IncomingWebhookUpdateRequestPartial.
-type IncomingWebhookUpdate struct {
-	// at most 2000 characters
-	Content         discord.Nullable[string]                  `json:"content,omitzero"`
-	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
-	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
-	Components      discord.Nullable[[]discord.Component]     `json:"components,omitzero"`
-	Attachments     discord.Nullable[[]MessageAttachment]     `json:"attachments,omitzero"`
-	Poll            discord.Nullable[discord.PollCreate]      `json:"poll,omitzero"`
-	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
-}
-
-// KeywordTriggerMetadata is Discord's KeywordTriggerMetadata.
-type KeywordTriggerMetadata struct {
-	KeywordFilter []string `json:"keyword_filter,omitzero"`
-	RegexPatterns []string `json:"regex_patterns,omitzero"`
-	AllowList     []string `json:"allow_list,omitzero"`
-}
-
-// KeywordUpsert is Discord's KeywordUpsertRequest, KeywordUpsertRequestPartial.
-type KeywordUpsert struct {
-	// at most 100 characters
-	Name            discord.Optional[string]                            `json:"name,omitzero"`
-	EventType       discord.Optional[discord.AutoModerationEventType]   `json:"event_type,omitzero"`
-	Actions         discord.Nullable[[]discord.AutoModerationAction]    `json:"actions,omitzero"`
-	Enabled         discord.Nullable[bool]                              `json:"enabled,omitzero"`
-	ExemptRoles     discord.Nullable[[]discord.RoleID]                  `json:"exempt_roles,omitzero"`
-	ExemptChannels  discord.Nullable[[]discord.ChannelID]               `json:"exempt_channels,omitzero"`
-	TriggerType     discord.Optional[discord.AutoModerationTriggerType] `json:"trigger_type,omitzero"`
-	TriggerMetadata discord.Nullable[KeywordTriggerMetadata]            `json:"trigger_metadata,omitzero"`
 }
 
 // LobbyMember is Discord's LobbyMemberRequest.
@@ -1018,7 +675,7 @@ type LobbyMember struct {
 
 // MediaGalleryItem is Discord's MediaGalleryItemRequest.
 type MediaGalleryItem struct {
-	// at most 1024 characters
+	// At most 1024 characters.
 	Description string                 `json:"description,omitempty"`
 	Spoiler     discord.Optional[bool] `json:"spoiler,omitzero"`
 	Media       UnfurledMedia          `json:"media"`
@@ -1028,24 +685,9 @@ type MediaGalleryItem struct {
 type MentionableSelectComponentForMessage struct {
 	Type discord.ComponentType `json:"type"`
 	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	CustomID string `json:"custom_id"`
-	// at most 150 characters
-	Placeholder   string                 `json:"placeholder,omitempty"`
-	MinValues     int                    `json:"min_values,omitempty"`
-	MaxValues     int                    `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool] `json:"disabled,omitzero"`
-	Required      discord.Optional[bool] `json:"required,omitzero"`
-	DefaultValues []json.RawMessage      `json:"default_values,omitzero"`
-}
-
-// MentionableSelectComponentForModal is Discord's MentionableSelectComponentForModalRequest.
-type MentionableSelectComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string `json:"custom_id"`
-	// at most 150 characters
+	// At most 150 characters.
 	Placeholder   string                 `json:"placeholder,omitempty"`
 	MinValues     int                    `json:"min_values,omitempty"`
 	MaxValues     int                    `json:"max_values,omitempty"`
@@ -1057,14 +699,14 @@ type MentionableSelectComponentForModal struct {
 // MessageAttachment is Discord's MessageAttachmentRequest.
 type MessageAttachment struct {
 	ID discord.Snowflake `json:"id"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	Filename string `json:"filename,omitempty"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	Description  string  `json:"description,omitempty"`
 	DurationSecs float64 `json:"duration_secs,omitempty"`
-	// at most 400 characters
+	// At most 400 characters.
 	Waveform string `json:"waveform,omitempty"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	Title     string                 `json:"title,omitempty"`
 	IsSpoiler discord.Optional[bool] `json:"is_spoiler,omitzero"`
 	IsRemix   discord.Optional[bool] `json:"is_remix,omitzero"`
@@ -1073,34 +715,34 @@ type MessageAttachment struct {
 // OnboardingPromptOption is Discord's OnboardingPromptOptionRequest.
 type OnboardingPromptOption struct {
 	ID discord.Snowflake `json:"id,omitempty"`
-	// at most 50 characters
+	// At most 50 characters.
 	Title string `json:"title"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description string          `json:"description,omitempty"`
 	EmojiID     discord.EmojiID `json:"emoji_id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	EmojiName     string                 `json:"emoji_name,omitempty"`
 	EmojiAnimated discord.Optional[bool] `json:"emoji_animated,omitzero"`
 	RoleIDs       []discord.RoleID       `json:"role_ids,omitzero"`
 	ChannelIDs    []discord.ChannelID    `json:"channel_ids,omitzero"`
 }
 
-// PartnerSDKTokenParams is Discord's .
+// PartnerSDKTokenParams is the body of PartnerSDKToken.
 type PartnerSDKTokenParams struct {
 	ClientID discord.Snowflake `json:"client_id"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	ClientSecret string `json:"client_secret,omitempty"`
-	// at most 10240 characters
+	// At most 10240 characters.
 	ExternalAuthToken string                                      `json:"external_auth_token"`
 	ExternalAuthType  discord.ApplicationIdentityProviderAuthType `json:"external_auth_type"`
 }
 
-// PartnerSDKUnmergeProvisionalAccountParams is Discord's .
+// PartnerSDKUnmergeProvisionalAccountParams is the body of PartnerSDKUnmergeProvisionalAccount.
 type PartnerSDKUnmergeProvisionalAccountParams struct {
 	ClientID discord.Snowflake `json:"client_id"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	ClientSecret string `json:"client_secret,omitempty"`
-	// at most 10240 characters
+	// At most 10240 characters.
 	ExternalAuthToken string                                      `json:"external_auth_token"`
 	ExternalAuthType  discord.ApplicationIdentityProviderAuthType `json:"external_auth_type"`
 }
@@ -1118,27 +760,6 @@ type PutGuildsOnboardingParams struct {
 	Enabled           discord.Optional[bool]      `json:"enabled,omitzero"`
 	DefaultChannelIDs []discord.Snowflake         `json:"default_channel_ids,omitzero"`
 	Mode              discord.GuildOnboardingMode `json:"mode,omitempty"`
-}
-
-// RadioGroupComponentForModal is Discord's RadioGroupComponentForModalRequest.
-type RadioGroupComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string                 `json:"custom_id"`
-	Required discord.Optional[bool] `json:"required,omitzero"`
-	Options  []RadioGroupOptionFor  `json:"options"`
-}
-
-// RadioGroupOptionFor is Discord's RadioGroupOptionForRequest.
-type RadioGroupOptionFor struct {
-	// at most 100 characters
-	Label string `json:"label"`
-	// at most 100 characters
-	Value string `json:"value"`
-	// at most 100 characters
-	Description string                 `json:"description,omitempty"`
-	Default     discord.Optional[bool] `json:"default,omitzero"`
 }
 
 // RecurrenceRule is Discord's RecurrenceRule.
@@ -1169,24 +790,9 @@ type RecurrenceRule struct {
 type RoleSelectComponentForMessage struct {
 	Type discord.ComponentType `json:"type"`
 	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	CustomID string `json:"custom_id"`
-	// at most 150 characters
-	Placeholder   string                   `json:"placeholder,omitempty"`
-	MinValues     int                      `json:"min_values,omitempty"`
-	MaxValues     int                      `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool]   `json:"disabled,omitzero"`
-	Required      discord.Optional[bool]   `json:"required,omitzero"`
-	DefaultValues []RoleSelectDefaultValue `json:"default_values,omitzero"`
-}
-
-// RoleSelectComponentForModal is Discord's RoleSelectComponentForModalRequest.
-type RoleSelectComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string `json:"custom_id"`
-	// at most 150 characters
+	// At most 150 characters.
 	Placeholder   string                   `json:"placeholder,omitempty"`
 	MinValues     int                      `json:"min_values,omitempty"`
 	MaxValues     int                      `json:"max_values,omitempty"`
@@ -1207,83 +813,25 @@ type SendSoundboardSoundParams struct {
 	SourceGuildID discord.Snowflake `json:"source_guild_id,omitempty"`
 }
 
-// SetChannelPermissionOverwriteParams is Discord's .
+// SetChannelPermissionOverwriteParams is the body of SetChannelPermissionOverwrite.
 type SetChannelPermissionOverwriteParams struct {
 	Type  discord.OverwriteType `json:"type,omitempty"`
-	Allow int                   `json:"allow,omitempty"`
-	Deny  int                   `json:"deny,omitempty"`
+	Allow discord.Permissions   `json:"allow,omitempty"`
+	Deny  discord.Permissions   `json:"deny,omitempty"`
 }
 
-// SetGuildApplicationCommandPermissionsParams is Discord's .
+// SetGuildApplicationCommandPermissionsParams is the body of SetGuildApplicationCommandPermissions.
 type SetGuildApplicationCommandPermissionsParams struct {
 	Permissions []discord.ApplicationCommandPermission `json:"permissions,omitzero"`
-}
-
-// SocialLayerSKUPurchaseEligibilityCallbackData is Discord's SocialLayerSKUPurchaseEligibilityCallbackData.
-type SocialLayerSKUPurchaseEligibilityCallbackData struct {
-	Eligible         bool                           `json:"eligible"`
-	IneligibleReason discord.SKUIneligibilityReason `json:"ineligible_reason,omitempty"`
-	// at most 255 characters
-	IneligibleReasonDescription string `json:"ineligible_reason_description,omitempty"`
-}
-
-// StageScheduledEventCreate is Discord's StageScheduledEventCreateRequest.
-type StageScheduledEventCreate struct {
-	// at most 100 characters
-	Name string `json:"name"`
-	// at most 1000 characters
-	Description        string                             `json:"description,omitempty"`
-	Image              string                             `json:"image,omitempty"`
-	ScheduledStartTime time.Time                          `json:"scheduled_start_time"`
-	ScheduledEndTime   *time.Time                         `json:"scheduled_end_time,omitempty"`
-	PrivacyLevel       discord.ScheduledEventPrivacyLevel `json:"privacy_level"`
-	EntityType         discord.ScheduledEventEntityType   `json:"entity_type"`
-	ChannelID          discord.ChannelID                  `json:"channel_id,omitempty"`
-	// Recurrence rule for the scheduled event
-	RecurrenceRule *RecurrenceRule `json:"recurrence_rule,omitempty"`
-	EntityMetadata json.RawMessage `json:"entity_metadata,omitempty"`
-}
-
-// StageScheduledEventPatch is Discord's StageScheduledEventPatchRequestPartial.
-type StageScheduledEventPatch struct {
-	Status discord.Nullable[discord.ScheduledEventStatus] `json:"status,omitzero"`
-	// at most 100 characters
-	Name discord.Optional[string] `json:"name,omitzero"`
-	// at most 1000 characters
-	Description        discord.Nullable[string]                             `json:"description,omitzero"`
-	Image              discord.Nullable[string]                             `json:"image,omitzero"`
-	ScheduledStartTime discord.Optional[time.Time]                          `json:"scheduled_start_time,omitzero"`
-	ScheduledEndTime   discord.Nullable[time.Time]                          `json:"scheduled_end_time,omitzero"`
-	EntityType         discord.Nullable[discord.ScheduledEventEntityType]   `json:"entity_type,omitzero"`
-	PrivacyLevel       discord.Optional[discord.ScheduledEventPrivacyLevel] `json:"privacy_level,omitzero"`
-	ChannelID          discord.Nullable[discord.ChannelID]                  `json:"channel_id,omitzero"`
-	// Recurrence rule for the scheduled event
-	RecurrenceRule discord.Nullable[RecurrenceRule]  `json:"recurrence_rule,omitzero"`
-	EntityMetadata discord.Nullable[json.RawMessage] `json:"entity_metadata,omitzero"`
 }
 
 // StringSelectComponentForMessage is Discord's StringSelectComponentForMessageRequest.
 type StringSelectComponentForMessage struct {
 	Type discord.ComponentType `json:"type"`
 	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	CustomID string `json:"custom_id"`
-	// at most 150 characters
-	Placeholder string                  `json:"placeholder,omitempty"`
-	MinValues   int                     `json:"min_values,omitempty"`
-	MaxValues   int                     `json:"max_values,omitempty"`
-	Disabled    discord.Optional[bool]  `json:"disabled,omitzero"`
-	Required    discord.Optional[bool]  `json:"required,omitzero"`
-	Options     []StringSelectOptionFor `json:"options"`
-}
-
-// StringSelectComponentForModal is Discord's StringSelectComponentForModalRequest.
-type StringSelectComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string `json:"custom_id"`
-	// at most 150 characters
+	// At most 150 characters.
 	Placeholder string                  `json:"placeholder,omitempty"`
 	MinValues   int                     `json:"min_values,omitempty"`
 	MaxValues   int                     `json:"max_values,omitempty"`
@@ -1294,39 +842,21 @@ type StringSelectComponentForModal struct {
 
 // StringSelectOptionFor is Discord's StringSelectOptionForRequest.
 type StringSelectOptionFor struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Label string `json:"label"`
-	// at most 100 characters
+	// At most 100 characters.
 	Value string `json:"value"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description string                 `json:"description,omitempty"`
 	Default     discord.Optional[bool] `json:"default,omitzero"`
 	Emoji       *ComponentEmojiFor     `json:"emoji,omitempty"`
-}
-
-// TextInputComponentForModal is Discord's TextInputComponentForModalRequest.
-type TextInputComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string                     `json:"custom_id"`
-	Style    discord.TextInputStyleType `json:"style"`
-	// at most 45 characters
-	Label string `json:"label,omitempty"`
-	// at most 4000 characters
-	Value string `json:"value,omitempty"`
-	// at most 100 characters
-	Placeholder string                 `json:"placeholder,omitempty"`
-	Required    discord.Optional[bool] `json:"required,omitzero"`
-	MinLength   int                    `json:"min_length,omitempty"`
-	MaxLength   int                    `json:"max_length,omitempty"`
 }
 
 // ThumbnailComponentForMessage is Discord's ThumbnailComponentForMessageRequest.
 type ThumbnailComponentForMessage struct {
 	Type discord.ComponentType `json:"type"`
 	ID   int                   `json:"id,omitempty"`
-	// at most 1024 characters
+	// At most 1024 characters.
 	Description string                 `json:"description,omitempty"`
 	Spoiler     discord.Optional[bool] `json:"spoiler,omitzero"`
 	Media       UnfurledMedia          `json:"media"`
@@ -1334,26 +864,26 @@ type ThumbnailComponentForMessage struct {
 
 // UnfurledMedia is Discord's UnfurledMediaRequest.
 type UnfurledMedia struct {
-	// at most 2048 characters
+	// At most 2048 characters.
 	URL string `json:"url"`
 }
 
 // UnfurledMediaRequestWithAttachmentReferenceRequired is Discord's UnfurledMediaRequestWithAttachmentReferenceRequired.
 type UnfurledMediaRequestWithAttachmentReferenceRequired struct {
-	// at most 2048 characters
+	// At most 2048 characters.
 	URL string `json:"url"`
 }
 
 // UpdateApplicationCommandParams is Discord's ApplicationCommandPatchRequestPartial.
 type UpdateApplicationCommandParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name              discord.Optional[string]            `json:"name,omitzero"`
 	NameLocalizations discord.Nullable[map[string]string] `json:"name_localizations,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description              discord.Nullable[string]                               `json:"description,omitzero"`
 	DescriptionLocalizations discord.Nullable[map[string]string]                    `json:"description_localizations,omitzero"`
-	Options                  discord.Nullable[[]json.RawMessage]                    `json:"options,omitzero"`
-	DefaultMemberPermissions discord.Nullable[int]                                  `json:"default_member_permissions,omitzero"`
+	Options                  discord.Nullable[[]discord.ApplicationCommandOption]   `json:"options,omitzero"`
+	DefaultMemberPermissions discord.Nullable[discord.Permissions]                  `json:"default_member_permissions,omitzero"`
 	DMPermission             discord.Nullable[bool]                                 `json:"dm_permission,omitzero"`
 	Contexts                 discord.Nullable[[]discord.InteractionContextType]     `json:"contexts,omitzero"`
 	IntegrationTypes         discord.Nullable[[]discord.ApplicationIntegrationType] `json:"integration_types,omitzero"`
@@ -1361,24 +891,24 @@ type UpdateApplicationCommandParams struct {
 	Handler discord.Nullable[discord.ApplicationCommandHandler] `json:"handler,omitzero"`
 }
 
-// UpdateApplicationEmojiParams is Discord's .
+// UpdateApplicationEmojiParams is the body of UpdateApplicationEmoji.
 type UpdateApplicationEmojiParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name discord.Optional[string] `json:"name,omitzero"`
 }
 
 // UpdateApplicationUserRoleConnectionParams is Discord's UpdateApplicationUserRoleConnectionRequest.
 type UpdateApplicationUserRoleConnectionParams struct {
-	// at most 50 characters
+	// At most 50 characters.
 	PlatformName string `json:"platform_name,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	PlatformUsername string            `json:"platform_username,omitempty"`
 	Metadata         map[string]string `json:"metadata,omitzero"`
 }
 
 // UpdateAutoModerationRuleParams is the body of UpdateAutoModerationRule: the fields of DefaultKeywordListUpsertRequestPartial, KeywordUpsertRequestPartial, MLSpamUpsertRequestPartial, MentionSpamUpsertRequestPartial, UserProfileUpsertRequestPartial in one struct, since Discord tells them apart by their content.
 type UpdateAutoModerationRuleParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name            discord.Optional[string]                            `json:"name,omitzero"`
 	EventType       discord.Optional[discord.AutoModerationEventType]   `json:"event_type,omitzero"`
 	Actions         discord.Nullable[[]discord.AutoModerationAction]    `json:"actions,omitzero"`
@@ -1391,12 +921,12 @@ type UpdateAutoModerationRuleParams struct {
 
 // UpdateChannelParams is the body of UpdateChannel: the fields of UpdateDMRequestPartial, UpdateGroupDMRequestPartial, UpdateGuildChannelRequestPartial, UpdateThreadRequestPartial in one struct, since Discord tells them apart by their content.
 type UpdateChannelParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name     discord.Nullable[string]              `json:"name,omitzero"`
 	Icon     discord.Nullable[string]              `json:"icon,omitzero"`
 	Type     discord.Nullable[discord.ChannelType] `json:"type,omitzero"`
 	Position discord.Nullable[int]                 `json:"position,omitzero"`
-	// at most 4096 characters
+	// At most 4096 characters.
 	Topic                         discord.Nullable[string]                            `json:"topic,omitzero"`
 	Bitrate                       discord.Nullable[int]                               `json:"bitrate,omitzero"`
 	UserLimit                     discord.Nullable[int]                               `json:"user_limit,omitzero"`
@@ -1421,22 +951,9 @@ type UpdateChannelParams struct {
 	AppliedTags                   discord.Nullable[[]discord.TagID]                   `json:"applied_tags,omitzero"`
 }
 
-// UpdateDM is Discord's UpdateDMRequestPartial.
-type UpdateDM struct {
-	// at most 100 characters
-	Name discord.Nullable[string] `json:"name,omitzero"`
-}
-
-// UpdateGroupDM is Discord's UpdateGroupDMRequestPartial.
-type UpdateGroupDM struct {
-	// at most 100 characters
-	Name discord.Nullable[string] `json:"name,omitzero"`
-	Icon discord.Nullable[string] `json:"icon,omitzero"`
-}
-
-// UpdateGuildEmojiParams is Discord's .
+// UpdateGuildEmojiParams is the body of UpdateGuildEmoji.
 type UpdateGuildEmojiParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name  discord.Optional[string]           `json:"name,omitzero"`
 	Roles discord.Nullable[[]discord.RoleID] `json:"roles,omitzero"`
 }
@@ -1449,9 +966,9 @@ type UpdateGuildIncidentActionsParams struct {
 	DMsDisabledUntil *time.Time `json:"dms_disabled_until,omitempty"`
 }
 
-// UpdateGuildMemberParams is Discord's .
+// UpdateGuildMemberParams is the body of UpdateGuildMember.
 type UpdateGuildMemberParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Nick                       discord.Nullable[string]            `json:"nick,omitzero"`
 	Roles                      discord.Nullable[[]discord.RoleID]  `json:"roles,omitzero"`
 	Mute                       discord.Nullable[bool]              `json:"mute,omitzero"`
@@ -1463,9 +980,9 @@ type UpdateGuildMemberParams struct {
 
 // UpdateGuildParams is Discord's GuildPatchRequestPartial.
 type UpdateGuildParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name discord.Optional[string] `json:"name,omitzero"`
-	// at most 300 characters
+	// At most 300 characters.
 	Description                 discord.Nullable[string]                             `json:"description,omitzero"`
 	Region                      discord.Nullable[string]                             `json:"region,omitzero"`
 	Icon                        discord.Nullable[string]                             `json:"icon,omitzero"`
@@ -1490,15 +1007,15 @@ type UpdateGuildParams struct {
 
 // UpdateGuildRoleParams is Discord's UpdateRoleRequestPartial.
 type UpdateGuildRoleParams struct {
-	// at most 100 characters
-	Name        discord.Nullable[string]             `json:"name,omitzero"`
-	Permissions discord.Nullable[int]                `json:"permissions,omitzero"`
-	Color       discord.Nullable[int]                `json:"color,omitzero"`
-	Colors      discord.Nullable[discord.RoleColors] `json:"colors,omitzero"`
-	Hoist       discord.Nullable[bool]               `json:"hoist,omitzero"`
-	Mentionable discord.Nullable[bool]               `json:"mentionable,omitzero"`
-	Icon        discord.Nullable[string]             `json:"icon,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
+	Name        discord.Nullable[string]              `json:"name,omitzero"`
+	Permissions discord.Nullable[discord.Permissions] `json:"permissions,omitzero"`
+	Color       discord.Nullable[int]                 `json:"color,omitzero"`
+	Colors      discord.Nullable[discord.RoleColors]  `json:"colors,omitzero"`
+	Hoist       discord.Nullable[bool]                `json:"hoist,omitzero"`
+	Mentionable discord.Nullable[bool]                `json:"mentionable,omitzero"`
+	Icon        discord.Nullable[string]              `json:"icon,omitzero"`
+	// At most 100 characters.
 	UnicodeEmoji discord.Nullable[string] `json:"unicode_emoji,omitzero"`
 }
 
@@ -1515,9 +1032,9 @@ type UpdateGuildScheduledEventExceptionParams struct {
 // UpdateGuildScheduledEventParams is the body of UpdateGuildScheduledEvent: the fields of ExternalScheduledEventPatchRequestPartial, StageScheduledEventPatchRequestPartial, VoiceScheduledEventPatchRequestPartial in one struct, since Discord tells them apart by their content.
 type UpdateGuildScheduledEventParams struct {
 	Status discord.Nullable[discord.ScheduledEventStatus] `json:"status,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
 	Name discord.Optional[string] `json:"name,omitzero"`
-	// at most 1000 characters
+	// At most 1000 characters.
 	Description        discord.Nullable[string]                             `json:"description,omitzero"`
 	Image              discord.Nullable[string]                             `json:"image,omitzero"`
 	ScheduledStartTime discord.Optional[time.Time]                          `json:"scheduled_start_time,omitzero"`
@@ -1532,53 +1049,53 @@ type UpdateGuildScheduledEventParams struct {
 
 // UpdateGuildSoundboardSoundParams is Discord's SoundboardPatchRequestPartial.
 type UpdateGuildSoundboardSoundParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Name    discord.Optional[string]          `json:"name,omitzero"`
 	Volume  discord.Nullable[float64]         `json:"volume,omitzero"`
 	EmojiID discord.Nullable[discord.EmojiID] `json:"emoji_id,omitzero"`
-	// at most 32 characters
+	// At most 32 characters.
 	EmojiName discord.Nullable[string] `json:"emoji_name,omitzero"`
 }
 
-// UpdateGuildStickerParams is Discord's .
+// UpdateGuildStickerParams is the body of UpdateGuildSticker.
 type UpdateGuildStickerParams struct {
-	// at most 30 characters
+	// At most 30 characters.
 	Name discord.Optional[string] `json:"name,omitzero"`
-	// at most 200 characters
+	// At most 200 characters.
 	Tags discord.Optional[string] `json:"tags,omitzero"`
-	// at most 100 characters
+	// At most 100 characters.
 	Description discord.Nullable[string] `json:"description,omitzero"`
 }
 
-// UpdateGuildTemplateParams is Discord's .
+// UpdateGuildTemplateParams is the body of UpdateGuildTemplate.
 type UpdateGuildTemplateParams struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Name discord.Optional[string] `json:"name,omitzero"`
-	// at most 120 characters
+	// At most 120 characters.
 	Description discord.Nullable[string] `json:"description,omitzero"`
 }
 
 // UpdateGuildWelcomeScreenParams is Discord's WelcomeScreenPatchRequestPartial.
 type UpdateGuildWelcomeScreenParams struct {
-	// at most 140 characters
+	// At most 140 characters.
 	Description     discord.Nullable[string]                         `json:"description,omitzero"`
 	WelcomeChannels discord.Nullable[[]discord.WelcomeScreenChannel] `json:"welcome_channels,omitzero"`
 	Enabled         discord.Nullable[bool]                           `json:"enabled,omitzero"`
 }
 
-// UpdateGuildWidgetSettingsParams is Discord's .
+// UpdateGuildWidgetSettingsParams is the body of UpdateGuildWidgetSettings.
 type UpdateGuildWidgetSettingsParams struct {
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
 	Enabled   discord.Nullable[bool]              `json:"enabled,omitzero"`
 }
 
-// UpdateInviteTargetUsersParams is Discord's .
+// UpdateInviteTargetUsersParams is the body of UpdateInviteTargetUsers.
 type UpdateInviteTargetUsersParams struct {
 }
 
 // UpdateMessageParams is Discord's MessageEditRequestPartial.
 type UpdateMessageParams struct {
-	// at most 2000 characters
+	// At most 2000 characters.
 	Content         discord.Nullable[string]                  `json:"content,omitzero"`
 	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
 	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
@@ -1595,44 +1112,44 @@ type UpdateMyApplicationParams struct {
 	CoverImage  discord.Nullable[string]                               `json:"cover_image,omitzero"`
 	TeamID      discord.Nullable[discord.Snowflake]                    `json:"team_id,omitzero"`
 	Flags       discord.Nullable[discord.ApplicationFlags]             `json:"flags,omitzero"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	InteractionsEndpointURL discord.Nullable[string]                                       `json:"interactions_endpoint_url,omitzero"`
 	ExplicitContentFilter   discord.Nullable[discord.ApplicationExplicitContentFilterType] `json:"explicit_content_filter,omitzero"`
 	MaxParticipants         discord.Nullable[int]                                          `json:"max_participants,omitzero"`
 	Type                    discord.Nullable[discord.ApplicationType]                      `json:"type,omitzero"`
 	Tags                    discord.Nullable[[]string]                                     `json:"tags,omitzero"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	CustomInstallURL discord.Nullable[string]                         `json:"custom_install_url,omitzero"`
 	InstallParams    discord.Nullable[ApplicationOAuth2InstallParams] `json:"install_params,omitzero"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	RoleConnectionsVerificationURL discord.Nullable[string]                                             `json:"role_connections_verification_url,omitzero"`
 	IntegrationTypesConfig         discord.Nullable[map[string]ApplicationIntegrationTypeConfiguration] `json:"integration_types_config,omitzero"`
 	EventWebhooksStatus            discord.Nullable[discord.ApplicationEventWebhooksStatus]             `json:"event_webhooks_status,omitzero"`
-	// Event webhooks URL for the app to receive webhook events (at most 2048 characters)
+	// Event webhooks URL for the app to receive webhook events (at most 2048 characters).
 	EventWebhooksURL   discord.Nullable[string]               `json:"event_webhooks_url,omitzero"`
 	EventWebhooksTypes discord.Nullable[[]discord.ActionType] `json:"event_webhooks_types,omitzero"`
 }
 
 // UpdateMyApplicationParamsDescription is Discord's .
 type UpdateMyApplicationParamsDescription struct {
-	// at most 400 characters
+	// At most 400 characters.
 	Default       string                              `json:"default"`
 	Localizations discord.Nullable[map[string]string] `json:"localizations,omitzero"`
 }
 
-// UpdateMyGuildMemberParams is Discord's .
+// UpdateMyGuildMemberParams is the body of UpdateMyGuildMember.
 type UpdateMyGuildMemberParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Nick   discord.Nullable[string] `json:"nick,omitzero"`
 	Avatar discord.Nullable[string] `json:"avatar,omitzero"`
-	// at most 190 characters
+	// At most 190 characters.
 	Bio    discord.Nullable[string] `json:"bio,omitzero"`
 	Banner discord.Nullable[string] `json:"banner,omitzero"`
 }
 
 // UpdateMyUserParams is Discord's BotAccountPatchRequest.
 type UpdateMyUserParams struct {
-	// at most 32 characters
+	// At most 32 characters.
 	Username string                   `json:"username"`
 	Avatar   discord.Nullable[string] `json:"avatar,omitzero"`
 	Banner   discord.Nullable[string] `json:"banner,omitzero"`
@@ -1640,7 +1157,7 @@ type UpdateMyUserParams struct {
 
 // UpdateOnboardingPrompt is Discord's UpdateOnboardingPromptRequest.
 type UpdateOnboardingPrompt struct {
-	// at most 100 characters
+	// At most 100 characters.
 	Title        string                       `json:"title"`
 	Options      []OnboardingPromptOption     `json:"options"`
 	SingleSelect discord.Optional[bool]       `json:"single_select,omitzero"`
@@ -1648,6 +1165,18 @@ type UpdateOnboardingPrompt struct {
 	InOnboarding discord.Optional[bool]       `json:"in_onboarding,omitzero"`
 	Type         discord.OnboardingPromptType `json:"type,omitempty"`
 	ID           discord.Snowflake            `json:"id"`
+}
+
+// UpdateOriginalWebhookMessageParams is Discord's IncomingWebhookUpdateRequestPartial.
+type UpdateOriginalWebhookMessageParams struct {
+	// At most 2000 characters.
+	Content         discord.Nullable[string]                  `json:"content,omitzero"`
+	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
+	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
+	Components      discord.Nullable[[]discord.Component]     `json:"components,omitzero"`
+	Attachments     discord.Nullable[[]MessageAttachment]     `json:"attachments,omitzero"`
+	Poll            discord.Nullable[discord.PollCreate]      `json:"poll,omitzero"`
+	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
 }
 
 // UpdateRolePositions is Discord's UpdateRolePositionsRequest.
@@ -1663,27 +1192,27 @@ type UpdateSelfVoiceStateParams struct {
 	ChannelID               discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
 }
 
-// UpdateStageInstanceParams is Discord's .
+// UpdateStageInstanceParams is the body of UpdateStageInstance.
 type UpdateStageInstanceParams struct {
-	// at most 120 characters
+	// At most 120 characters.
 	Topic        discord.Optional[string]                    `json:"topic,omitzero"`
 	PrivacyLevel discord.Optional[discord.StagePrivacyLevel] `json:"privacy_level,omitzero"`
 }
 
 // UpdateThreadTag is Discord's UpdateThreadTagRequest.
 type UpdateThreadTag struct {
-	// at most 50 characters
+	// At most 50 characters.
 	Name    string          `json:"name"`
 	EmojiID discord.EmojiID `json:"emoji_id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	EmojiName string                 `json:"emoji_name,omitempty"`
 	Moderated discord.Optional[bool] `json:"moderated,omitzero"`
 	ID        discord.Snowflake      `json:"id,omitempty"`
 }
 
-// UpdateVoiceChannelStatusParams is Discord's .
+// UpdateVoiceChannelStatusParams is the body of UpdateVoiceChannelStatus.
 type UpdateVoiceChannelStatusParams struct {
-	// The new voice channel status (at most 500 characters)
+	// The new voice channel status (at most 500 characters).
 	Status string `json:"status,omitempty"`
 }
 
@@ -1693,22 +1222,22 @@ type UpdateVoiceStateParams struct {
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
 }
 
-// UpdateWebhookByTokenParams is Discord's .
+// UpdateWebhookByTokenParams is the body of UpdateWebhookByToken.
 type UpdateWebhookByTokenParams struct {
-	// at most 80 characters
+	// At most 80 characters.
 	Name   discord.Optional[string] `json:"name,omitzero"`
 	Avatar discord.Nullable[string] `json:"avatar,omitzero"`
 }
 
-// UpdateWebhookParams is Discord's .
+// UpdateWebhookParams is the body of UpdateWebhook.
 type UpdateWebhookParams struct {
-	// at most 80 characters
+	// At most 80 characters.
 	Name      discord.Optional[string]            `json:"name,omitzero"`
 	Avatar    discord.Nullable[string]            `json:"avatar,omitzero"`
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
 }
 
-// UploadApplicationAttachmentParams is Discord's .
+// UploadApplicationAttachmentParams is the body of UploadApplicationAttachment.
 type UploadApplicationAttachmentParams struct {
 }
 
@@ -1721,24 +1250,9 @@ type UserCommunicationDisabledActionMetadata struct {
 type UserSelectComponentForMessage struct {
 	Type discord.ComponentType `json:"type"`
 	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
+	// At most 100 characters.
 	CustomID string `json:"custom_id"`
-	// at most 150 characters
-	Placeholder   string                   `json:"placeholder,omitempty"`
-	MinValues     int                      `json:"min_values,omitempty"`
-	MaxValues     int                      `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool]   `json:"disabled,omitzero"`
-	Required      discord.Optional[bool]   `json:"required,omitzero"`
-	DefaultValues []UserSelectDefaultValue `json:"default_values,omitzero"`
-}
-
-// UserSelectComponentForModal is Discord's UserSelectComponentForModalRequest.
-type UserSelectComponentForModal struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// at most 100 characters
-	CustomID string `json:"custom_id"`
-	// at most 150 characters
+	// At most 150 characters.
 	Placeholder   string                   `json:"placeholder,omitempty"`
 	MinValues     int                      `json:"min_values,omitempty"`
 	MaxValues     int                      `json:"max_values,omitempty"`
@@ -1756,24 +1270,24 @@ type UserSelectDefaultValue struct {
 // WebhookSlackEmbed is Discord's WebhookSlackEmbed.
 type WebhookSlackEmbed struct {
 	Title string `json:"title,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	TitleLink string `json:"title_link,omitempty"`
 	Text      string `json:"text,omitempty"`
-	// at most 7 characters
+	// At most 7 characters.
 	Color   string `json:"color,omitempty"`
 	Ts      int    `json:"ts,omitempty"`
 	Pretext string `json:"pretext,omitempty"`
 	Footer  string `json:"footer,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	FooterIcon string `json:"footer_icon,omitempty"`
 	AuthorName string `json:"author_name,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	AuthorLink string `json:"author_link,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	AuthorIcon string `json:"author_icon,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	ImageURL string `json:"image_url,omitempty"`
-	// at most 2048 characters
+	// At most 2048 characters.
 	ThumbURL string                   `json:"thumb_url,omitempty"`
 	Fields   []WebhookSlackEmbedField `json:"fields,omitzero"`
 }

@@ -85,7 +85,9 @@ func (g *gen) typeFields(t *goType) {
 		if base == "discord.Snowflake" && f.json == "id" && idOfType[t.name] != "" {
 			base = "discord." + idOfType[t.name]
 		}
-		if ft, ok := fieldTypes["*."+f.json]; ok && (base == "string" || base == "json.RawMessage") {
+		if ft, ok := fieldTypes["*."+f.json]; ok && (base == "string" || base == "json.RawMessage" || base == "int" || base == "int64") {
+			// The spec types some of these as integers (its README says so);
+			// Discord's docs and the wire say strings.
 			base = ft
 		}
 		for _, src := range t.sources {
@@ -123,11 +125,11 @@ func (g *gen) typeFields(t *goType) {
 		if limit == "" && s.MaxLength != nil && *s.MaxLength < 100000 && base == "string" {
 			limit = fmt.Sprintf("at most %d characters", *s.MaxLength)
 		}
-		if limit != "" {
-			f.doc = strings.TrimSuffix(strings.TrimSpace(f.doc+" ("+limit+")"), ".")
-			if strings.HasPrefix(f.doc, "(") {
-				f.doc = strings.Trim(f.doc, "()")
-			}
+		switch {
+		case limit != "" && f.doc == "":
+			f.doc = strings.ToUpper(limit[:1]) + limit[1:] + "."
+		case limit != "":
+			f.doc = strings.TrimSuffix(f.doc, ".") + " (" + limit + ")."
 		}
 		if s.Deprecated {
 			f.doc = strings.TrimSpace(f.doc + " Deprecated by Discord.")

@@ -22,6 +22,7 @@ type method struct {
 	reason     bool
 	out        string // Go type of the answer; "" for none
 	noAuth     bool
+	tokenAuth  bool // a webhook or interaction token in the path authorises it
 	pager      *pager
 	item       string // the iterator's element type
 	cursorType string
@@ -74,7 +75,8 @@ func (g *gen) method(op *operation) *method {
 	sort.SliceStable(m.pathParams, func(i, j int) bool {
 		return strings.Index(op.path, "{"+m.pathParams[i].name+"}") < strings.Index(op.path, "{"+m.pathParams[j].name+"}")
 	})
-	m.noAuth = strings.Contains(op.path, "{webhook_token}") || strings.Contains(op.path, "{interaction_token}")
+	m.tokenAuth = strings.Contains(op.path, "{webhook_token}") || strings.Contains(op.path, "{interaction_token}")
+	m.noAuth = m.tokenAuth
 	for _, alt := range op.Security {
 		if len(alt) == 0 {
 			m.noAuth = true // Discord answers without authentication
@@ -129,17 +131,14 @@ func (g *gen) body(op *operation, name string, s *schema) string {
 		return g.body(op, name, s.AllOf[0]) // the rest of allOf is files[n]
 	case len(s.AnyOf) > 0 || len(s.OneOf) > 0:
 		vs, _ := nonNull(append(s.AnyOf, s.OneOf...))
-		same := ""
-		for i, v := range vs {
-			t := g.expr(v, "", "rest")
-			if i > 0 && t != same {
+		same := models[refName(vs[0].Ref)]
+		for _, v := range vs {
+			if t, ok := models[refName(v.Ref)]; !ok || t != same {
 				same = ""
-				break
 			}
-			same = t
 		}
 		if same != "" {
-			return same
+			return g.ref(refName(vs[0].Ref))
 		}
 		// A union of request shapes: one struct with all their fields.
 		t := &goType{name: params, pkg: "rest", patch: op.method == "PATCH"}
@@ -158,6 +157,9 @@ func (g *gen) body(op *operation, name string, s *schema) string {
 		return "[]rest." + item.name
 	case s.Type.main() == "object" && len(s.Properties.keys) > 0:
 		t := &goType{name: params, pkg: "rest", patch: op.method == "PATCH", doc: s.Description}
+		if t.doc == "" {
+			t.doc = "is the body of " + name + "."
+		}
 		g.merge(t, op.OperationID, s)
 		t.sources = nil
 		g.types["rest."+params] = t
@@ -289,8 +291,11 @@ func (g *gen) writeMethod(b, opts *bytes.Buffer, m *method) {
 	if op.Description != "" {
 		doc += " " + lowerDoc(op.Description)
 	}
-	if m.noAuth {
-		doc += "\nIt is sent without the bot token: the token in the path, if any, authorises it."
+	switch {
+	case m.tokenAuth:
+		doc += "\nIt is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs."
+	case m.noAuth:
+		doc += "\nDiscord needs no authentication for it, so it is sent without the bot token."
 	}
 	if op.Deprecated {
 		doc += "\n\nDeprecated: Discord deprecates this route."

@@ -97,6 +97,9 @@ var models = map[string]string{
 	"CommandPermissionsResponse":      "GuildApplicationCommandPermissions",
 	"CommandPermissionResponse":       "ApplicationCommandPermission", "ApplicationCommandPermission": "ApplicationCommandPermission",
 	"ApplicationCommandResponse": "ApplicationCommand",
+	// One option type for every option kind, as sent and as answered:
+	// Type says which fields apply.
+	"ApplicationCommandAttachmentOption": "ApplicationCommandOption", "ApplicationCommandAttachmentOptionResponse": "ApplicationCommandOption", "ApplicationCommandBooleanOption": "ApplicationCommandOption", "ApplicationCommandBooleanOptionResponse": "ApplicationCommandOption", "ApplicationCommandChannelOption": "ApplicationCommandOption", "ApplicationCommandChannelOptionResponse": "ApplicationCommandOption", "ApplicationCommandIntegerOption": "ApplicationCommandOption", "ApplicationCommandIntegerOptionResponse": "ApplicationCommandOption", "ApplicationCommandMentionableOption": "ApplicationCommandOption", "ApplicationCommandMentionableOptionResponse": "ApplicationCommandOption", "ApplicationCommandNumberOption": "ApplicationCommandOption", "ApplicationCommandNumberOptionResponse": "ApplicationCommandOption", "ApplicationCommandRoleOption": "ApplicationCommandOption", "ApplicationCommandRoleOptionResponse": "ApplicationCommandOption", "ApplicationCommandStringOption": "ApplicationCommandOption", "ApplicationCommandStringOptionResponse": "ApplicationCommandOption", "ApplicationCommandSubcommandOption": "ApplicationCommandOption", "ApplicationCommandSubcommandOptionResponse": "ApplicationCommandOption", "ApplicationCommandSubcommandGroupOption": "ApplicationCommandOption", "ApplicationCommandSubcommandGroupOptionResponse": "ApplicationCommandOption", "ApplicationCommandUserOption": "ApplicationCommandOption", "ApplicationCommandUserOptionResponse": "ApplicationCommandOption",
 	// Every interaction callback a bot sends is a discord.InteractionResponse.
 	"ApplicationCommandAutocompleteCallbackRequest": "InteractionResponse", "CreateMessageInteractionCallbackRequest": "InteractionResponse",
 	"LaunchActivityInteractionCallbackRequest": "InteractionResponse", "ModalInteractionCallbackRequest": "InteractionResponse",
@@ -108,7 +111,10 @@ var models = map[string]string{
 	"InteractionApplicationCommandAutocompleteCallbackStringData":  "InteractionResponseData",
 	"ModalInteractionCallbackRequestData":                          "InteractionResponseData",
 	"ApplicationCommandOptionIntegerChoice":                        "ApplicationCommandOptionChoice", "ApplicationCommandOptionNumberChoice": "ApplicationCommandOptionChoice",
-	"ApplicationCommandOptionStringChoice": "ApplicationCommandOptionChoice",
+	"ApplicationCommandOptionStringChoice":          "ApplicationCommandOptionChoice",
+	"ApplicationCommandOptionIntegerChoiceResponse": "ApplicationCommandOptionChoice",
+	"ApplicationCommandOptionNumberChoiceResponse":  "ApplicationCommandOptionChoice",
+	"ApplicationCommandOptionStringChoiceResponse":  "ApplicationCommandOptionChoice",
 
 	// Components stay raw JSON (discord.Component): one type for the
 	// dozens of component shapes, requests and responses alike.

@@ -50,9 +50,9 @@ func (g *gen) writePager(b *bytes.Buffer, m *method) error {
 	if p.more != "" {
 		more = "page." + p.more
 	}
-	guard := "true"
+	guard := ""
 	if p.guard != "" {
-		guard = p.guard
+		guard = fmt.Sprintf("if !(%s) {\n\t\t\tvar zero %s\n\t\t\treturn zero, false\n\t\t}\n\t\t", p.guard, local(cursorType, "rest"))
 	}
 	it, cur := local(item, "rest"), local(cursorType, "rest")
 	fmt.Fprintf(b, `
@@ -76,11 +76,7 @@ func (c *Client) %[1]sAll(ctx context.Context, %[5]s) iter.Seq2[%[6]s, error] {
 		return %[10]s, %[11]s, nil
 	}
 	next := func(it %[6]s) (%[7]s, bool) {
-		if !(%[12]s) {
-			var zero %[7]s
-			return zero, false
-		}
-		return %[13]s, true
+		%[12]sreturn %[13]s, true
 	}
 	return pages(ctx, opts.%[4]s, %[14]t, fetch, next, func(a, b %[7]s) bool { return %[15]s })
 }

@@ -212,6 +212,9 @@ func (g *gen) merge(t *goType, name string, s *schema) {
 			f = &goField{json: k, name: fieldName(k), schema: props.m[k]}
 			t.fields = append(t.fields, f)
 		}
+		if numeric(f.schema) == "integer" && numeric(props.m[k]) == "number" {
+			f.schema = props.m[k] // an integer in one variant, a number in another: float64 holds both
+		}
 		f.seen++
 		if req[k] {
 			f.required++
@@ -398,3 +401,22 @@ func camel(s string) string {
 }
 
 func fieldName(json string) string { return camel(json) }
+
+// numeric is "integer" or "number" for a schema of either kind (the
+// Int53Type and UInt32Type references included), else "".
+func numeric(s *schema) string {
+	if s.Ref != "" {
+		switch refName(s.Ref) {
+		case "Int53Type", "UInt32Type":
+			return "integer"
+		}
+	}
+	if vs, _ := nonNull(s.OneOf); len(vs) == 1 {
+		return numeric(vs[0])
+	}
+	switch t := s.Type.main(); t {
+	case "integer", "number":
+		return t
+	}
+	return ""
+}
