@@ -372,9 +372,24 @@ type MessageSend struct {
 	Flags             MessageFlags       `json:"flags,omitempty"`
 	Poll              *PollCreate        `json:"poll,omitempty"`
 	SharedClientTheme *SharedClientTheme `json:"shared_client_theme,omitempty"`
-	// Attachments describes the uploaded files (partial: id, filename,
-	// description), at most 10. A nil slice is left out.
-	Attachments []Attachment `json:"attachments,omitzero"`
+	// Attachments describes the uploaded files, at most 10. A nil slice
+	// is left out.
+	Attachments []UploadAttachment `json:"attachments,omitzero"`
+}
+
+// UploadAttachment describes a file in the attachments of a create or edit
+// body. ID is the n of the part files[n] for a new upload, or the ID of an
+// attachment the edited message keeps. It is sent as a string, "0"
+// included (an AttachmentID would send 0 as null).
+type UploadAttachment struct {
+	ID           uint64  `json:"id,string"`
+	Filename     string  `json:"filename,omitempty"`
+	Title        string  `json:"title,omitempty"`
+	Description  string  `json:"description,omitempty"`   // alt text, at most 1024 characters
+	DurationSecs float64 `json:"duration_secs,omitempty"` // voice messages
+	Waveform     string  `json:"waveform,omitempty"`      // voice messages, base64
+	IsSpoiler    bool    `json:"is_spoiler,omitempty"`
+	IsRemix      bool    `json:"is_remix,omitempty"`
 }
 
 // Create-message limits (PROTOCOL.md §14).

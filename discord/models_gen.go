@@ -334,7 +334,7 @@ type ApplicationUserRoleConnection struct {
 type AuditLog struct {
 	AuditLogEntries      []AuditLogEntry      `json:"audit_log_entries"`
 	Users                []User               `json:"users"`
-	Integrations         []json.RawMessage    `json:"integrations"`
+	Integrations         []Integration        `json:"integrations"`
 	Webhooks             []Webhook            `json:"webhooks"`
 	GuildScheduledEvents []ScheduledEvent     `json:"guild_scheduled_events"`
 	Threads              []Channel            `json:"threads"`
@@ -1364,31 +1364,6 @@ type ParagraphFormField struct {
 	Placeholder string `json:"placeholder,omitempty"`
 	// Applicant's text response
 	Response string `json:"response,omitempty"`
-}
-
-// PartialDiscordIntegration is Discord's PartialDiscordIntegrationResponse.
-type PartialDiscordIntegration struct {
-	ID            Snowflake          `json:"id"`
-	Type          IntegrationType    `json:"type"`
-	Name          string             `json:"name"`
-	Account       IntegrationAccount `json:"account"`
-	ApplicationID ApplicationID      `json:"application_id"`
-}
-
-// PartialExternalConnectionIntegration is Discord's PartialExternalConnectionIntegrationResponse.
-type PartialExternalConnectionIntegration struct {
-	ID      Snowflake          `json:"id"`
-	Type    IntegrationType    `json:"type"`
-	Name    string             `json:"name"`
-	Account IntegrationAccount `json:"account"`
-}
-
-// PartialGuildSubscriptionIntegration is Discord's PartialGuildSubscriptionIntegrationResponse.
-type PartialGuildSubscriptionIntegration struct {
-	ID      Snowflake          `json:"id"`
-	Type    IntegrationType    `json:"type"`
-	Name    string             `json:"name"`
-	Account IntegrationAccount `json:"account"`
 }
 
 // PinnedMessage is Discord's PinnedMessageResponse.

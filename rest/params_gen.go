@@ -101,7 +101,7 @@ type BaseCreateMessageCreate struct {
 	StickerIDs        []discord.StickerID        `json:"sticker_ids,omitzero"`
 	Components        []discord.Component        `json:"components,omitzero"`
 	Flags             discord.MessageFlags       `json:"flags,omitempty"`
-	Attachments       []MessageAttachment        `json:"attachments,omitzero"`
+	Attachments       []discord.UploadAttachment `json:"attachments,omitzero"`
 	Poll              *discord.PollCreate        `json:"poll,omitempty"`
 	SharedClientTheme *discord.SharedClientTheme `json:"shared_client_theme,omitempty"`
 }
@@ -374,7 +374,7 @@ type CreateLobbyMessageParams struct {
 	StickerIDs        []discord.StickerID        `json:"sticker_ids,omitzero"`
 	Components        []discord.Component        `json:"components,omitzero"`
 	Flags             int                        `json:"flags,omitempty"`
-	Attachments       []MessageAttachment        `json:"attachments,omitzero"`
+	Attachments       []discord.UploadAttachment `json:"attachments,omitzero"`
 	Poll              *discord.PollCreate        `json:"poll,omitempty"`
 	SharedClientTheme *discord.SharedClientTheme `json:"shared_client_theme,omitempty"`
 	MessageReference  *discord.MessageReference  `json:"message_reference,omitempty"`
@@ -515,21 +515,21 @@ type ExecuteSlackCompatibleWebhookParams struct {
 // ExecuteWebhookParams is the body of ExecuteWebhook: the fields of IncomingWebhookRequestPartial, IncomingWebhookUpdateRequestPartial in one struct, since Discord tells them apart by their content.
 type ExecuteWebhookParams struct {
 	// At most 2000 characters.
-	Content         discord.Nullable[string]                  `json:"content,omitzero"`
-	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
-	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
-	Components      discord.Nullable[[]discord.Component]     `json:"components,omitzero"`
-	Attachments     discord.Nullable[[]MessageAttachment]     `json:"attachments,omitzero"`
-	Poll            discord.Nullable[discord.PollCreate]      `json:"poll,omitzero"`
-	TTS             discord.Nullable[bool]                    `json:"tts,omitzero"`
-	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
+	Content         string                     `json:"content,omitempty"`
+	Embeds          []discord.Embed            `json:"embeds,omitzero"`
+	AllowedMentions *discord.AllowedMentions   `json:"allowed_mentions,omitempty"`
+	Components      []discord.Component        `json:"components,omitzero"`
+	Attachments     []discord.UploadAttachment `json:"attachments,omitzero"`
+	Poll            *discord.PollCreate        `json:"poll,omitempty"`
+	TTS             discord.Optional[bool]     `json:"tts,omitzero"`
+	Flags           discord.MessageFlags       `json:"flags,omitempty"`
 	// At most 80 characters.
-	Username discord.Nullable[string] `json:"username,omitzero"`
+	Username string `json:"username,omitempty"`
 	// At most 2048 characters.
-	AvatarURL discord.Nullable[string] `json:"avatar_url,omitzero"`
+	AvatarURL string `json:"avatar_url,omitempty"`
 	// At most 100 characters.
-	ThreadName  discord.Nullable[string]          `json:"thread_name,omitzero"`
-	AppliedTags discord.Nullable[[]discord.TagID] `json:"applied_tags,omitzero"`
+	ThreadName  string          `json:"thread_name,omitempty"`
+	AppliedTags []discord.TagID `json:"applied_tags,omitzero"`
 }
 
 // FlagToChannelActionMetadata is Discord's FlagToChannelActionMetadata.
@@ -694,22 +694,6 @@ type MentionableSelectComponentForMessage struct {
 	Disabled      discord.Optional[bool] `json:"disabled,omitzero"`
 	Required      discord.Optional[bool] `json:"required,omitzero"`
 	DefaultValues []json.RawMessage      `json:"default_values,omitzero"`
-}
-
-// MessageAttachment is Discord's MessageAttachmentRequest.
-type MessageAttachment struct {
-	ID discord.Snowflake `json:"id"`
-	// At most 1024 characters.
-	Filename string `json:"filename,omitempty"`
-	// At most 1024 characters.
-	Description  string  `json:"description,omitempty"`
-	DurationSecs float64 `json:"duration_secs,omitempty"`
-	// At most 400 characters.
-	Waveform string `json:"waveform,omitempty"`
-	// At most 1024 characters.
-	Title     string                 `json:"title,omitempty"`
-	IsSpoiler discord.Optional[bool] `json:"is_spoiler,omitzero"`
-	IsRemix   discord.Optional[bool] `json:"is_remix,omitzero"`
 }
 
 // OnboardingPromptOption is Discord's OnboardingPromptOptionRequest.
@@ -969,13 +953,13 @@ type UpdateGuildIncidentActionsParams struct {
 // UpdateGuildMemberParams is the body of UpdateGuildMember.
 type UpdateGuildMemberParams struct {
 	// At most 32 characters.
-	Nick                       discord.Nullable[string]            `json:"nick,omitzero"`
-	Roles                      discord.Nullable[[]discord.RoleID]  `json:"roles,omitzero"`
-	Mute                       discord.Nullable[bool]              `json:"mute,omitzero"`
-	Deaf                       discord.Nullable[bool]              `json:"deaf,omitzero"`
-	ChannelID                  discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
-	CommunicationDisabledUntil discord.Nullable[time.Time]         `json:"communication_disabled_until,omitzero"`
-	Flags                      discord.Nullable[int]               `json:"flags,omitzero"`
+	Nick                       discord.Nullable[string]              `json:"nick,omitzero"`
+	Roles                      discord.Nullable[[]discord.RoleID]    `json:"roles,omitzero"`
+	Mute                       discord.Nullable[bool]                `json:"mute,omitzero"`
+	Deaf                       discord.Nullable[bool]                `json:"deaf,omitzero"`
+	ChannelID                  discord.Nullable[discord.ChannelID]   `json:"channel_id,omitzero"`
+	CommunicationDisabledUntil discord.Nullable[time.Time]           `json:"communication_disabled_until,omitzero"`
+	Flags                      discord.Nullable[discord.MemberFlags] `json:"flags,omitzero"`
 }
 
 // UpdateGuildParams is Discord's GuildPatchRequestPartial.
@@ -1096,13 +1080,13 @@ type UpdateInviteTargetUsersParams struct {
 // UpdateMessageParams is Discord's MessageEditRequestPartial.
 type UpdateMessageParams struct {
 	// At most 2000 characters.
-	Content         discord.Nullable[string]                  `json:"content,omitzero"`
-	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
-	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
-	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
-	StickerIDs      discord.Nullable[[]discord.StickerID]     `json:"sticker_ids,omitzero"`
-	Components      discord.Nullable[[]discord.Component]     `json:"components,omitzero"`
-	Attachments     discord.Nullable[[]MessageAttachment]     `json:"attachments,omitzero"`
+	Content         discord.Nullable[string]                     `json:"content,omitzero"`
+	Embeds          discord.Nullable[[]discord.Embed]            `json:"embeds,omitzero"`
+	Flags           discord.Nullable[discord.MessageFlags]       `json:"flags,omitzero"`
+	AllowedMentions discord.Nullable[discord.AllowedMentions]    `json:"allowed_mentions,omitzero"`
+	StickerIDs      discord.Nullable[[]discord.StickerID]        `json:"sticker_ids,omitzero"`
+	Components      discord.Nullable[[]discord.Component]        `json:"components,omitzero"`
+	Attachments     discord.Nullable[[]discord.UploadAttachment] `json:"attachments,omitzero"`
 }
 
 // UpdateMyApplicationParams is Discord's ApplicationFormPartial.
@@ -1170,13 +1154,13 @@ type UpdateOnboardingPrompt struct {
 // UpdateOriginalWebhookMessageParams is Discord's IncomingWebhookUpdateRequestPartial.
 type UpdateOriginalWebhookMessageParams struct {
 	// At most 2000 characters.
-	Content         discord.Nullable[string]                  `json:"content,omitzero"`
-	Embeds          discord.Nullable[[]discord.Embed]         `json:"embeds,omitzero"`
-	AllowedMentions discord.Nullable[discord.AllowedMentions] `json:"allowed_mentions,omitzero"`
-	Components      discord.Nullable[[]discord.Component]     `json:"components,omitzero"`
-	Attachments     discord.Nullable[[]MessageAttachment]     `json:"attachments,omitzero"`
-	Poll            discord.Nullable[discord.PollCreate]      `json:"poll,omitzero"`
-	Flags           discord.Nullable[discord.MessageFlags]    `json:"flags,omitzero"`
+	Content         discord.Nullable[string]                     `json:"content,omitzero"`
+	Embeds          discord.Nullable[[]discord.Embed]            `json:"embeds,omitzero"`
+	AllowedMentions discord.Nullable[discord.AllowedMentions]    `json:"allowed_mentions,omitzero"`
+	Components      discord.Nullable[[]discord.Component]        `json:"components,omitzero"`
+	Attachments     discord.Nullable[[]discord.UploadAttachment] `json:"attachments,omitzero"`
+	Poll            discord.Nullable[discord.PollCreate]         `json:"poll,omitzero"`
+	Flags           discord.Nullable[discord.MessageFlags]       `json:"flags,omitzero"`
 }
 
 // UpdateRolePositions is Discord's UpdateRolePositionsRequest.
@@ -2326,7 +2310,7 @@ type ExecuteWebhookOptions struct {
 	// Wait is the wait query parameter; the zero value is not sent.
 	Wait bool
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 	// WithComponents is the with_components query parameter; the zero value is not sent.
 	WithComponents bool
 	// Files are uploaded with the request (multipart/form-data).
@@ -2346,7 +2330,7 @@ type ExecuteGithubCompatibleWebhookOptions struct {
 	// Wait is the wait query parameter; the zero value is not sent.
 	Wait bool
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 }
 
 func (o *ExecuteGithubCompatibleWebhookOptions) values() url.Values {
@@ -2359,7 +2343,7 @@ func (o *ExecuteGithubCompatibleWebhookOptions) values() url.Values {
 // GetOriginalWebhookMessageOptions are the optional parts of GetOriginalWebhookMessage.
 type GetOriginalWebhookMessageOptions struct {
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 }
 
 func (o *GetOriginalWebhookMessageOptions) values() url.Values {
@@ -2371,7 +2355,7 @@ func (o *GetOriginalWebhookMessageOptions) values() url.Values {
 // UpdateOriginalWebhookMessageOptions are the optional parts of UpdateOriginalWebhookMessage.
 type UpdateOriginalWebhookMessageOptions struct {
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 	// WithComponents is the with_components query parameter; the zero value is not sent.
 	WithComponents bool
 	// Files are uploaded with the request (multipart/form-data).
@@ -2388,7 +2372,7 @@ func (o *UpdateOriginalWebhookMessageOptions) values() url.Values {
 // DeleteOriginalWebhookMessageOptions are the optional parts of DeleteOriginalWebhookMessage.
 type DeleteOriginalWebhookMessageOptions struct {
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 }
 
 func (o *DeleteOriginalWebhookMessageOptions) values() url.Values {
@@ -2400,7 +2384,7 @@ func (o *DeleteOriginalWebhookMessageOptions) values() url.Values {
 // GetWebhookMessageOptions are the optional parts of GetWebhookMessage.
 type GetWebhookMessageOptions struct {
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 }
 
 func (o *GetWebhookMessageOptions) values() url.Values {
@@ -2412,7 +2396,7 @@ func (o *GetWebhookMessageOptions) values() url.Values {
 // UpdateWebhookMessageOptions are the optional parts of UpdateWebhookMessage.
 type UpdateWebhookMessageOptions struct {
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 	// WithComponents is the with_components query parameter; the zero value is not sent.
 	WithComponents bool
 	// Files are uploaded with the request (multipart/form-data).
@@ -2429,7 +2413,7 @@ func (o *UpdateWebhookMessageOptions) values() url.Values {
 // DeleteWebhookMessageOptions are the optional parts of DeleteWebhookMessage.
 type DeleteWebhookMessageOptions struct {
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 }
 
 func (o *DeleteWebhookMessageOptions) values() url.Values {
@@ -2443,7 +2427,7 @@ type ExecuteSlackCompatibleWebhookOptions struct {
 	// Wait is the wait query parameter; the zero value is not sent.
 	Wait bool
 	// ThreadID is the thread_id query parameter; the zero value is not sent.
-	ThreadID discord.Snowflake
+	ThreadID discord.ChannelID
 	// Files are uploaded with the request (multipart/form-data).
 	Files []File
 }

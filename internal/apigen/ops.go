@@ -160,8 +160,7 @@ func (g *gen) body(op *operation, name string, s *schema) string {
 		if t.doc == "" {
 			t.doc = "is the body of " + name + "."
 		}
-		g.merge(t, op.OperationID, s)
-		t.sources = nil
+		g.merge(t, op.OperationID, s) // fieldTypes may name it by operation
 		g.types["rest."+params] = t
 		return "rest." + params
 	}

@@ -37,7 +37,7 @@ var models = map[string]string{
 	"ModalSubmitInteractionMetadataResponse":        "MessageInteractionMetadata",
 	"CustomClientThemeResponse":                     "SharedClientTheme", "CustomClientThemeShareRequest": "SharedClientTheme",
 	"MessageCreateRequest": "MessageSend", "MessageAllowedMentionsRequest": "AllowedMentions",
-	"ResolvedObjectsResponse": "ResolvedData",
+	"ResolvedObjectsResponse": "ResolvedData", "MessageAttachmentRequest": "UploadAttachment",
 
 	// Embeds: one type for what Discord sends and what a bot sends.
 	"MessageEmbedResponse": "Embed", "RichEmbed": "Embed",
@@ -81,6 +81,8 @@ var models = map[string]string{
 	"DiscordIntegrationResponse": "Integration", "ExternalConnectionIntegrationResponse": "Integration",
 	"GuildSubscriptionIntegrationResponse": "Integration", "AccountResponse": "IntegrationAccount",
 	"IntegrationApplicationResponse": "IntegrationApplication",
+	"PartialDiscordIntegrationResponse": "Integration", "PartialExternalConnectionIntegrationResponse": "Integration",
+	"PartialGuildSubscriptionIntegrationResponse": "Integration",
 
 	// Auto moderation: one rule type whatever the trigger.
 	"DefaultKeywordRuleResponse": "AutoModerationRule", "KeywordRuleResponse": "AutoModerationRule",
@@ -195,6 +197,7 @@ var idFields = map[string]string{
 	"sticker_ids": "StickerID", "applied_tags": "TagID", "include_roles": "RoleID", "user_ids": "UserID",
 	"sku_ids": "SKUID", "channel_ids": "ChannelID", "messages": "MessageID", "target_channel_id": "ChannelID",
 	"target_message_id": "MessageID", "ban_user_ids": "UserID", "banned_users": "UserID", "failed_users": "UserID",
+	"thread_id": "ChannelID", "target_id": "Snowflake",
 }
 
 // idOfType types the "id" property of generated types.
@@ -219,7 +222,7 @@ var fieldTypes = map[string]string{
 	"MessageEditRequestPartial.flags": "discord.MessageFlags", "CreateForumThreadRequest.flags": "discord.MessageFlags",
 	"BaseCreateMessageCreateRequest.flags": "discord.MessageFlags", "UpdateMessageInteractionCallbackRequest.flags": "discord.MessageFlags",
 	"UpdateGuildChannelRequestPartial.flags": "discord.ChannelFlags", "UpdateThreadRequestPartial.flags": "discord.ChannelFlags",
-	"UpdateGuildMemberRequest.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
+	"update_guild_member.flags": "discord.MemberFlags", "update_my_guild_member.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
 	"GuildPatchRequestPartial.system_channel_flags": "discord.SystemChannelFlags",
 }
 

@@ -187,9 +187,6 @@ func goName(name string) string {
 func (g *gen) merge(t *goType, name string, s *schema) {
 	t.sources = append(t.sources, name)
 	t.nsrc++
-	if strings.HasSuffix(name, "Partial") {
-		t.patch = true
-	}
 	if t.doc == "" && s.Description != "" {
 		t.doc = s.Description
 	}
