@@ -80,7 +80,7 @@ var models = map[string]string{
 	"AuditLogEntryResponse":       "AuditLogEntry", "AuditLogObjectChangeResponse": "AuditLogChange",
 	"DiscordIntegrationResponse": "Integration", "ExternalConnectionIntegrationResponse": "Integration",
 	"GuildSubscriptionIntegrationResponse": "Integration", "AccountResponse": "IntegrationAccount",
-	"IntegrationApplicationResponse": "IntegrationApplication",
+	"IntegrationApplicationResponse":    "IntegrationApplication",
 	"PartialDiscordIntegrationResponse": "Integration", "PartialExternalConnectionIntegrationResponse": "Integration",
 	"PartialGuildSubscriptionIntegrationResponse": "Integration",
 
