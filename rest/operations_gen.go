@@ -934,7 +934,7 @@ func (c *Client) ListMyPrivateArchivedThreadsAll(ctx context.Context, channelID 
 	return pages(ctx, opts.Before, true, fetch, next, func(a, b discord.ChannelID) bool { return a < b })
 }
 
-// UpdateVoiceChannelStatus calls PUT /channels/{channel_id}/voice-status (update_voice_channel_status). set a voice channel's status.
+// UpdateVoiceChannelStatus calls PUT /channels/{channel_id}/voice-status (update_voice_channel_status). Set a voice channel's status.
 func (c *Client) UpdateVoiceChannelStatus(ctx context.Context, channelID discord.ChannelID, body UpdateVoiceChannelStatusParams, opts UpdateVoiceChannelStatusOptions) error {
 	r := &request{method: "PUT", route: "/channels/{channel_id}/voice-status", path: "/channels/" + channelID.String() + "/voice-status", idempotent: idempotentMethod("PUT"), body: body}
 	r.reason = opts.Reason
@@ -1248,7 +1248,7 @@ func (c *Client) DeleteGuildEmoji(ctx context.Context, guildID discord.GuildID, 
 	return c.call(ctx, r, nil)
 }
 
-// UpdateGuildIncidentActions calls PUT /guilds/{guild_id}/incident-actions (update_guild_incident_actions). modifies the incident actions of the guild.
+// UpdateGuildIncidentActions calls PUT /guilds/{guild_id}/incident-actions (update_guild_incident_actions). Modifies the incident actions of the guild.
 func (c *Client) UpdateGuildIncidentActions(ctx context.Context, guildID discord.GuildID, body UpdateGuildIncidentActionsParams) (*discord.IncidentsData, error) {
 	r := &request{method: "PUT", route: "/guilds/{guild_id}/incident-actions", path: "/guilds/" + guildID.String() + "/incident-actions", idempotent: idempotentMethod("PUT"), body: body}
 	var out discord.IncidentsData
@@ -1483,7 +1483,7 @@ func (c *Client) ListGuildVoiceRegions(ctx context.Context, guildID discord.Guil
 	return out, nil
 }
 
-// GetGuildJoinRequests calls GET /guilds/{guild_id}/requests (get_guild_join_requests). list join requests for guild, optionally filtered by application status.
+// GetGuildJoinRequests calls GET /guilds/{guild_id}/requests (get_guild_join_requests). List join requests for guild, optionally filtered by application status.
 func (c *Client) GetGuildJoinRequests(ctx context.Context, guildID discord.GuildID, opts GetGuildJoinRequestsOptions) (*discord.GuildJoinRequestsList, error) {
 	r := &request{method: "GET", route: "/guilds/{guild_id}/requests", path: "/guilds/" + guildID.String() + "/requests", idempotent: idempotentMethod("GET")}
 	r.query = opts.values()
@@ -1494,7 +1494,7 @@ func (c *Client) GetGuildJoinRequests(ctx context.Context, guildID discord.Guild
 	return &out, nil
 }
 
-// ActionGuildJoinRequest calls PATCH /guilds/{guild_id}/requests/{request_id} (action_guild_join_request). approve or reject guild join request.
+// ActionGuildJoinRequest calls PATCH /guilds/{guild_id}/requests/{request_id} (action_guild_join_request). Approve or reject guild join request.
 func (c *Client) ActionGuildJoinRequest(ctx context.Context, guildID discord.GuildID, requestID discord.Snowflake, body ActionGuildJoinRequestParams) (*discord.GuildJoinRequest, error) {
 	r := &request{method: "PATCH", route: "/guilds/{guild_id}/requests/{request_id}", path: "/guilds/" + guildID.String() + "/requests/" + requestID.String(), idempotent: idempotentMethod("PATCH"), body: body}
 	var out discord.GuildJoinRequest
@@ -1624,7 +1624,7 @@ func (c *Client) DeleteGuildScheduledEvent(ctx context.Context, guildID discord.
 	return c.call(ctx, r, nil)
 }
 
-// CreateGuildScheduledEventException calls POST /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions (create_guild_scheduled_event_exception). create an exception to a recurring guild scheduled event.
+// CreateGuildScheduledEventException calls POST /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions (create_guild_scheduled_event_exception). Create an exception to a recurring guild scheduled event.
 func (c *Client) CreateGuildScheduledEventException(ctx context.Context, guildID discord.GuildID, guildScheduledEventID discord.ScheduledEventID, body CreateGuildScheduledEventExceptionParams) (*discord.GuildScheduledEventException, error) {
 	r := &request{method: "POST", route: "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions", path: "/guilds/" + guildID.String() + "/scheduled-events/" + guildScheduledEventID.String() + "/exceptions", idempotent: idempotentMethod("POST"), body: body}
 	var out discord.GuildScheduledEventException
@@ -1634,7 +1634,7 @@ func (c *Client) CreateGuildScheduledEventException(ctx context.Context, guildID
 	return &out, nil
 }
 
-// UpdateGuildScheduledEventException calls PATCH /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions/{exception_id} (update_guild_scheduled_event_exception). modify an exception to a recurring guild scheduled event.
+// UpdateGuildScheduledEventException calls PATCH /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions/{exception_id} (update_guild_scheduled_event_exception). Modify an exception to a recurring guild scheduled event.
 func (c *Client) UpdateGuildScheduledEventException(ctx context.Context, guildID discord.GuildID, guildScheduledEventID discord.ScheduledEventID, exceptionID discord.Snowflake, body UpdateGuildScheduledEventExceptionParams) (*discord.GuildScheduledEventException, error) {
 	r := &request{method: "PATCH", route: "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions/{exception_id}", path: "/guilds/" + guildID.String() + "/scheduled-events/" + guildScheduledEventID.String() + "/exceptions/" + exceptionID.String(), idempotent: idempotentMethod("PATCH"), body: body}
 	var out discord.GuildScheduledEventException
@@ -1644,7 +1644,7 @@ func (c *Client) UpdateGuildScheduledEventException(ctx context.Context, guildID
 	return &out, nil
 }
 
-// DeleteGuildScheduledEventException calls DELETE /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions/{exception_id} (delete_guild_scheduled_event_exception). delete an exception to a recurring guild scheduled event.
+// DeleteGuildScheduledEventException calls DELETE /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions/{exception_id} (delete_guild_scheduled_event_exception). Delete an exception to a recurring guild scheduled event.
 func (c *Client) DeleteGuildScheduledEventException(ctx context.Context, guildID discord.GuildID, guildScheduledEventID discord.ScheduledEventID, exceptionID discord.Snowflake) error {
 	r := &request{method: "DELETE", route: "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/exceptions/{exception_id}", path: "/guilds/" + guildID.String() + "/scheduled-events/" + guildScheduledEventID.String() + "/exceptions/" + exceptionID.String(), idempotent: idempotentMethod("DELETE")}
 	return c.call(ctx, r, nil)
@@ -1686,7 +1686,7 @@ func (c *Client) ListGuildScheduledEventUsersAll(ctx context.Context, guildID di
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
 }
 
-// CountGuildScheduledEventUsers calls GET /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users/counts (count_guild_scheduled_event_users). get the count of users subscribed to a guild scheduled event.
+// CountGuildScheduledEventUsers calls GET /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users/counts (count_guild_scheduled_event_users). Get the count of users subscribed to a guild scheduled event.
 func (c *Client) CountGuildScheduledEventUsers(ctx context.Context, guildID discord.GuildID, guildScheduledEventID discord.ScheduledEventID, opts CountGuildScheduledEventUsersOptions) (*discord.ScheduledEventUserCount, error) {
 	r := &request{method: "GET", route: "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users/counts", path: "/guilds/" + guildID.String() + "/scheduled-events/" + guildScheduledEventID.String() + "/users/counts", idempotent: idempotentMethod("GET")}
 	r.query = opts.values()
@@ -1697,7 +1697,7 @@ func (c *Client) CountGuildScheduledEventUsers(ctx context.Context, guildID disc
 	return &out, nil
 }
 
-// ListGuildScheduledEventExceptionUsers calls GET /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/{guild_scheduled_event_exception_id}/users (list_guild_scheduled_event_exception_users). get a list of users subscribed to a guild scheduled event exception.
+// ListGuildScheduledEventExceptionUsers calls GET /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/{guild_scheduled_event_exception_id}/users (list_guild_scheduled_event_exception_users). Get a list of users subscribed to a guild scheduled event exception.
 func (c *Client) ListGuildScheduledEventExceptionUsers(ctx context.Context, guildID discord.GuildID, guildScheduledEventID discord.ScheduledEventID, guildScheduledEventExceptionID discord.Snowflake, opts ListGuildScheduledEventExceptionUsersOptions) ([]discord.ScheduledEventUser, error) {
 	r := &request{method: "GET", route: "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/{guild_scheduled_event_exception_id}/users", path: "/guilds/" + guildID.String() + "/scheduled-events/" + guildScheduledEventID.String() + "/" + guildScheduledEventExceptionID.String() + "/users", idempotent: idempotentMethod("GET")}
 	r.query = opts.values()
@@ -1974,6 +1974,7 @@ func (c *Client) GetGuildWidget(ctx context.Context, guildID discord.GuildID) (*
 
 // GetGuildWidgetPNG calls GET /guilds/{guild_id}/widget.png (get_guild_widget_png).
 // Discord needs no authentication for it, so it is sent without the bot token.
+// Discord answers image/png, which the client does not return yet: only the error is.
 func (c *Client) GetGuildWidgetPNG(ctx context.Context, guildID discord.GuildID, opts GetGuildWidgetPNGOptions) error {
 	r := &request{method: "GET", route: "/guilds/{guild_id}/widget.png", path: "/guilds/" + guildID.String() + "/widget.png", idempotent: idempotentMethod("GET"), noAuth: true}
 	r.query = opts.values()
@@ -2016,20 +2017,21 @@ func (c *Client) InviteRevoke(ctx context.Context, code string, opts InviteRevok
 	return &out, nil
 }
 
-// GetInviteTargetUsers calls GET /invites/{code}/target-users (get_invite_target_users). get the target users for an invite.
+// GetInviteTargetUsers calls GET /invites/{code}/target-users (get_invite_target_users). Get the target users for an invite.
+// Discord answers text/csv, which the client does not return yet: only the error is.
 func (c *Client) GetInviteTargetUsers(ctx context.Context, code string) error {
 	r := &request{method: "GET", route: "/invites/{code}/target-users", path: "/invites/" + url.PathEscape(code) + "/target-users", idempotent: idempotentMethod("GET")}
 	return c.call(ctx, r, nil)
 }
 
-// UpdateInviteTargetUsers calls PUT /invites/{code}/target-users (update_invite_target_users). update the target users for an existing invite.
+// UpdateInviteTargetUsers calls PUT /invites/{code}/target-users (update_invite_target_users). Update the target users for an existing invite.
 func (c *Client) UpdateInviteTargetUsers(ctx context.Context, code string, body UpdateInviteTargetUsersParams, opts UpdateInviteTargetUsersOptions) error {
 	r := &request{method: "PUT", route: "/invites/{code}/target-users", path: "/invites/" + url.PathEscape(code) + "/target-users", idempotent: idempotentMethod("PUT"), body: body, form: true, fileField: "target_users_file"}
 	r.files = opts.Files
 	return c.call(ctx, r, nil)
 }
 
-// GetInviteTargetUsersJobStatus calls GET /invites/{code}/target-users/job-status (get_invite_target_users_job_status). get the target users job status for an invite.
+// GetInviteTargetUsersJobStatus calls GET /invites/{code}/target-users/job-status (get_invite_target_users_job_status). Get the target users job status for an invite.
 func (c *Client) GetInviteTargetUsersJobStatus(ctx context.Context, code string) (*discord.TargetUsersJobStatus, error) {
 	r := &request{method: "GET", route: "/invites/{code}/target-users/job-status", path: "/invites/" + url.PathEscape(code) + "/target-users/job-status", idempotent: idempotentMethod("GET")}
 	var out discord.TargetUsersJobStatus
@@ -2079,7 +2081,7 @@ func (c *Client) EditLobby(ctx context.Context, lobbyID discord.Snowflake, body 
 	return &out, nil
 }
 
-// DeleteLobby calls DELETE /lobbies/{lobby_id} (delete_lobby). deletes the specified lobby if it exists. It is safe to call even if the lobby is already deleted.
+// DeleteLobby calls DELETE /lobbies/{lobby_id} (delete_lobby). Deletes the specified lobby if it exists. It is safe to call even if the lobby is already deleted.
 func (c *Client) DeleteLobby(ctx context.Context, lobbyID discord.Snowflake) error {
 	r := &request{method: "DELETE", route: "/lobbies/{lobby_id}", path: "/lobbies/" + lobbyID.String(), idempotent: idempotentMethod("DELETE")}
 	return c.call(ctx, r, nil)
@@ -2169,7 +2171,7 @@ func (c *Client) CreateLobbyMessage(ctx context.Context, lobbyID discord.Snowfla
 	return &out, nil
 }
 
-// UpdateLobbyMessageExternalModerationMetadata calls PUT /lobbies/{lobby_id}/messages/{message_id}/moderation-metadata (update_lobby_message_external_moderation_metadata). update the external moderation metadata for a lobby message.
+// UpdateLobbyMessageExternalModerationMetadata calls PUT /lobbies/{lobby_id}/messages/{message_id}/moderation-metadata (update_lobby_message_external_moderation_metadata). Update the external moderation metadata for a lobby message.
 func (c *Client) UpdateLobbyMessageExternalModerationMetadata(ctx context.Context, lobbyID discord.Snowflake, messageID discord.MessageID, body map[string]string, opts UpdateLobbyMessageExternalModerationMetadataOptions) error {
 	r := &request{method: "PUT", route: "/lobbies/{lobby_id}/messages/{message_id}/moderation-metadata", path: "/lobbies/" + lobbyID.String() + "/messages/" + messageID.String() + "/moderation-metadata", idempotent: idempotentMethod("PUT"), body: body}
 	r.files = opts.Files
@@ -2217,7 +2219,7 @@ func (c *Client) GetOpenidConnectUserinfo(ctx context.Context) (*discord.OAuth2G
 	return &out, nil
 }
 
-// UpdateUserMessageExternalModerationMetadata calls PUT /partner-sdk/dms/{user_id_1}/{user_id_2}/messages/{message_id}/moderation-metadata (update_user_message_external_moderation_metadata). update the external moderation metadata for a user message (DM).
+// UpdateUserMessageExternalModerationMetadata calls PUT /partner-sdk/dms/{user_id_1}/{user_id_2}/messages/{message_id}/moderation-metadata (update_user_message_external_moderation_metadata). Update the external moderation metadata for a user message (DM).
 func (c *Client) UpdateUserMessageExternalModerationMetadata(ctx context.Context, userID1 discord.UserID, userID2 discord.UserID, messageID discord.MessageID, body map[string]string, opts UpdateUserMessageExternalModerationMetadataOptions) error {
 	r := &request{method: "PUT", route: "/partner-sdk/dms/{user_id_1}/{user_id_2}/messages/{message_id}/moderation-metadata", path: "/partner-sdk/dms/" + userID1.String() + "/" + userID2.String() + "/messages/" + messageID.String() + "/moderation-metadata", idempotent: idempotentMethod("PUT"), body: body}
 	r.files = opts.Files
@@ -2258,7 +2260,7 @@ func (c *Client) BotPartnerSDKToken(ctx context.Context, body BotPartnerSDKToken
 	return &out, nil
 }
 
-// GetSKUSubscriptions calls GET /skus/{sku_id}/subscriptions (get_sku_subscriptions). returns all subscriptions containing the SKU, filtered by user.
+// GetSKUSubscriptions calls GET /skus/{sku_id}/subscriptions (get_sku_subscriptions). Returns all subscriptions containing the SKU, filtered by user.
 func (c *Client) GetSKUSubscriptions(ctx context.Context, skuID discord.SKUID, opts GetSKUSubscriptionsOptions) ([]discord.Subscription, error) {
 	r := &request{method: "GET", route: "/skus/{sku_id}/subscriptions", path: "/skus/" + skuID.String() + "/subscriptions", idempotent: idempotentMethod("GET")}
 	r.query = opts.values()
@@ -2269,7 +2271,7 @@ func (c *Client) GetSKUSubscriptions(ctx context.Context, skuID discord.SKUID, o
 	return out, nil
 }
 
-// GetSKUSubscription calls GET /skus/{sku_id}/subscriptions/{subscription_id} (get_sku_subscription). get a subscription by its ID.
+// GetSKUSubscription calls GET /skus/{sku_id}/subscriptions/{subscription_id} (get_sku_subscription). Get a subscription by its ID.
 func (c *Client) GetSKUSubscription(ctx context.Context, skuID discord.SKUID, subscriptionID discord.SubscriptionID, opts GetSKUSubscriptionOptions) (*discord.Subscription, error) {
 	r := &request{method: "GET", route: "/skus/{sku_id}/subscriptions/{subscription_id}", path: "/skus/" + skuID.String() + "/subscriptions/" + subscriptionID.String(), idempotent: idempotentMethod("GET")}
 	r.query = opts.values()

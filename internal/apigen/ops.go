@@ -22,10 +22,9 @@ type method struct {
 	reason     bool
 	out        string // Go type of the answer; "" for none
 	noAuth     bool
+	rawAnswer  string // the content type of an answer that is not JSON
 	tokenAuth  bool // a webhook or interaction token in the path authorises it
 	pager      *pager
-	item       string // the iterator's element type
-	cursorType string
 }
 
 type pathParam struct{ name, goName, typ string }
@@ -101,6 +100,9 @@ func (g *gen) method(op *operation) *method {
 		if c, ok := op.Responses[code].Content["application/json"]; ok {
 			m.out = g.expr(c.Schema, "", "discord")
 			break
+		}
+		for ct := range op.Responses[code].Content {
+			m.rawAnswer = ct
 		}
 	}
 	for i := range pagers {
@@ -287,14 +289,17 @@ func (g *gen) writeMethod(b, opts *bytes.Buffer, m *method) {
 		}
 	}
 	doc := fmt.Sprintf("%s calls %s %s (%s).", m.name, op.method, op.path, op.OperationID)
-	if op.Description != "" {
-		doc += " " + lowerDoc(op.Description)
+	if d := strings.TrimSpace(op.Description); d != "" {
+		doc += " " + strings.TrimSuffix(d, ".") + "."
 	}
 	switch {
 	case m.tokenAuth:
 		doc += "\nIt is sent without the bot token: the token in the path authorises it, and is kept out of errors and logs."
 	case m.noAuth:
 		doc += "\nDiscord needs no authentication for it, so it is sent without the bot token."
+	}
+	if m.rawAnswer != "" && m.out == "" {
+		doc += "\nDiscord answers " + m.rawAnswer + ", which the client does not return yet: only the error is."
 	}
 	if op.Deprecated {
 		doc += "\n\nDeprecated: Discord deprecates this route."

@@ -138,8 +138,6 @@ func (o *ordered[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (o ordered[T]) get(k string) (T, bool) { v, ok := o.m[k]; return v, ok }
-
 // loadSpec reads the spec and lists its operations sorted by path, then
 // method, so that the output does not depend on map order.
 func loadSpec(path string) (*spec, []*operation, error) {

@@ -26,7 +26,6 @@ type goField struct {
 	doc             string
 	opt             string // "omitempty", "omitzero" or ""
 	required        int    // in how many sources it is required
-	seen            int    // in how many sources it appears
 	schema          *schema
 }
 
@@ -206,13 +205,12 @@ func (g *gen) merge(t *goType, name string, s *schema) {
 			}
 		}
 		if f == nil {
-			f = &goField{json: k, name: fieldName(k), schema: props.m[k]}
+			f = &goField{json: k, name: camel(k), schema: props.m[k]}
 			t.fields = append(t.fields, f)
 		}
 		if numeric(f.schema) == "integer" && numeric(props.m[k]) == "number" {
 			f.schema = props.m[k] // an integer in one variant, a number in another: float64 holds both
 		}
-		f.seen++
 		if req[k] {
 			f.required++
 		}
@@ -396,8 +394,6 @@ func camel(s string) string {
 	}
 	return out
 }
-
-func fieldName(json string) string { return camel(json) }
 
 // numeric is "integer" or "number" for a schema of either kind (the
 // Int53Type and UInt32Type references included), else "".
