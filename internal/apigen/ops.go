@@ -23,7 +23,7 @@ type method struct {
 	out        string // Go type of the answer; "" for none
 	noAuth     bool
 	rawAnswer  string // the content type of an answer that is not JSON
-	tokenAuth  bool // a webhook or interaction token in the path authorises it
+	tokenAuth  bool   // a webhook or interaction token in the path authorises it
 	pager      *pager
 }
 
