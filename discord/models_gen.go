@@ -556,12 +556,6 @@ const (
 	ConnectedAccountVisibilityEveryone ConnectedAccountVisibility = 1
 )
 
-// CreateMessageInteractionCallback is Discord's CreateMessageInteractionCallbackResponse.
-type CreateMessageInteractionCallback struct {
-	Type    InteractionResponseType `json:"type"`
-	Message Message                 `json:"message"`
-}
-
 // DefaultKeywordListTriggerMetadata is Discord's DefaultKeywordListTriggerMetadataResponse.
 type DefaultKeywordListTriggerMetadata struct {
 	AllowList []string                      `json:"allow_list"`
@@ -939,10 +933,17 @@ type InteractionCallback struct {
 	GuildID                  GuildID         `json:"guild_id,omitempty"`
 }
 
+// InteractionCallbackResource is Discord's CreateMessageInteractionCallbackResponse, LaunchActivityInteractionCallbackResponse, UpdateMessageInteractionCallbackResponse.
+type InteractionCallbackResource struct {
+	Type             InteractionResponseType   `json:"type"`
+	Message          *Message                  `json:"message,omitempty"`
+	ActivityInstance *ActivityInstanceCallback `json:"activity_instance,omitempty"`
+}
+
 // InteractionCallbackResponse is Discord's InteractionCallbackResponse.
 type InteractionCallbackResponse struct {
-	Interaction InteractionCallback `json:"interaction"`
-	Resource    json.RawMessage     `json:"resource,omitempty"`
+	Interaction InteractionCallback          `json:"interaction"`
+	Resource    *InteractionCallbackResource `json:"resource,omitempty"`
 }
 
 // InviteApplication is Discord's InviteApplicationResponse.
@@ -1021,12 +1022,6 @@ type KeywordTriggerMetadata struct {
 	KeywordFilter []string `json:"keyword_filter"`
 	RegexPatterns []string `json:"regex_patterns"`
 	AllowList     []string `json:"allow_list"`
-}
-
-// LaunchActivityInteractionCallback is Discord's LaunchActivityInteractionCallbackResponse.
-type LaunchActivityInteractionCallback struct {
-	Type             InteractionResponseType  `json:"type"`
-	ActivityInstance ActivityInstanceCallback `json:"activity_instance"`
 }
 
 // ListApplicationEmojis is Discord's ListApplicationEmojisResponse.
@@ -1819,12 +1814,6 @@ type UnfurledMedia struct {
 	Height       int          `json:"height,omitempty"`
 	ContentType  string       `json:"content_type,omitempty"`
 	AttachmentID AttachmentID `json:"attachment_id,omitempty"`
-}
-
-// UpdateMessageInteractionCallback is Discord's UpdateMessageInteractionCallbackResponse.
-type UpdateMessageInteractionCallback struct {
-	Type    InteractionResponseType `json:"type"`
-	Message Message                 `json:"message"`
 }
 
 // UserCommunicationDisabledActionMetadata is Discord's UserCommunicationDisabledActionMetadataResponse.

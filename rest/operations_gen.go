@@ -1155,8 +1155,8 @@ func (c *Client) BanUserFromGuild(ctx context.Context, guildID discord.GuildID, 
 }
 
 // UnbanUserFromGuild calls DELETE /guilds/{guild_id}/bans/{user_id} (unban_user_from_guild).
-func (c *Client) UnbanUserFromGuild(ctx context.Context, guildID discord.GuildID, userID discord.UserID, body json.RawMessage, opts UnbanUserFromGuildOptions) error {
-	r := &request{method: "DELETE", route: "/guilds/{guild_id}/bans/{user_id}", path: "/guilds/" + guildID.String() + "/bans/" + userID.String(), idempotent: idempotentMethod("DELETE"), body: body}
+func (c *Client) UnbanUserFromGuild(ctx context.Context, guildID discord.GuildID, userID discord.UserID, opts UnbanUserFromGuildOptions) error {
+	r := &request{method: "DELETE", route: "/guilds/{guild_id}/bans/{user_id}", path: "/guilds/" + guildID.String() + "/bans/" + userID.String(), idempotent: idempotentMethod("DELETE")}
 	r.reason = opts.Reason
 	return c.call(ctx, r, nil)
 }

@@ -240,7 +240,7 @@ type CreateChannelInviteParams struct {
 	TargetUserID        discord.UserID           `json:"target_user_id,omitempty"`
 	TargetApplicationID discord.Snowflake        `json:"target_application_id,omitempty"`
 	TargetType          discord.InviteTargetType `json:"target_type,omitempty"`
-	RoleIDs             json.RawMessage          `json:"role_ids,omitempty"`
+	RoleIDs             []discord.RoleID         `json:"role_ids,omitzero"`
 }
 
 // CreateDMParams is Discord's CreatePrivateChannelRequest.
@@ -735,7 +735,7 @@ type PartnerSDKUnmergeProvisionalAccountParams struct {
 type PruneGuildParams struct {
 	Days              int                    `json:"days,omitempty"`
 	ComputePruneCount discord.Optional[bool] `json:"compute_prune_count,omitzero"`
-	IncludeRoles      json.RawMessage        `json:"include_roles,omitempty"`
+	IncludeRoles      []discord.RoleID       `json:"include_roles,omitzero"`
 }
 
 // PutGuildsOnboardingParams is Discord's UpdateGuildOnboardingRequest.
@@ -1306,7 +1306,7 @@ type GetEntitlementsOptions struct {
 	// UserID is the user_id query parameter; the zero value is not sent.
 	UserID discord.UserID
 	// SKUIDs is the sku_ids query parameter; the zero value is not sent.
-	SKUIDs string
+	SKUIDs []discord.SKUID
 	// GuildID is the guild_id query parameter; the zero value is not sent.
 	GuildID discord.GuildID
 	// Before is the before query parameter; the zero value is not sent.
@@ -1326,7 +1326,7 @@ type GetEntitlementsOptions struct {
 func (o *GetEntitlementsOptions) values() url.Values {
 	q := url.Values{}
 	setInt(q, "user_id", o.UserID)
-	setString(q, "sku_ids", o.SKUIDs)
+	addInt(q, "sku_ids", o.SKUIDs)
 	setInt(q, "guild_id", o.GuildID)
 	setInt(q, "before", o.Before)
 	setInt(q, "after", o.After)
@@ -1577,7 +1577,7 @@ type ThreadSearchOptions struct {
 	// MaxID is the max_id query parameter; the zero value is not sent.
 	MaxID discord.Snowflake
 	// Tag is the tag query parameter; the zero value is not sent.
-	Tag string
+	Tag []discord.Snowflake
 	// TagSetting is the tag_setting query parameter; the zero value is not sent.
 	TagSetting discord.ThreadSearchTagSetting
 	// Archived is the archived query parameter; the zero value is not sent.
@@ -1598,7 +1598,7 @@ func (o *ThreadSearchOptions) values() url.Values {
 	setInt(q, "slop", o.Slop)
 	setInt(q, "min_id", o.MinID)
 	setInt(q, "max_id", o.MaxID)
-	setString(q, "tag", o.Tag)
+	addInt(q, "tag", o.Tag)
 	setString(q, "tag_setting", o.TagSetting)
 	setBool(q, "archived", o.Archived)
 	setString(q, "sort_by", o.SortBy)
@@ -1916,13 +1916,13 @@ type PreviewPruneGuildOptions struct {
 	// Days is the days query parameter; the zero value is not sent.
 	Days int
 	// IncludeRoles is the include_roles query parameter; the zero value is not sent.
-	IncludeRoles string
+	IncludeRoles []discord.RoleID
 }
 
 func (o *PreviewPruneGuildOptions) values() url.Values {
 	q := url.Values{}
 	setInt(q, "days", o.Days)
-	setString(q, "include_roles", o.IncludeRoles)
+	addInt(q, "include_roles", o.IncludeRoles)
 	return q
 }
 
@@ -2260,14 +2260,14 @@ type DeleteStageInstanceOptions struct {
 // GetCurrentUserApplicationEntitlementsOptions are the optional parts of GetCurrentUserApplicationEntitlements.
 type GetCurrentUserApplicationEntitlementsOptions struct {
 	// SKUIDs is the sku_ids query parameter; the zero value is not sent.
-	SKUIDs string
+	SKUIDs []discord.SKUID
 	// ExcludeConsumed is the exclude_consumed query parameter; the zero value is not sent.
 	ExcludeConsumed bool
 }
 
 func (o *GetCurrentUserApplicationEntitlementsOptions) values() url.Values {
 	q := url.Values{}
-	setString(q, "sku_ids", o.SKUIDs)
+	addInt(q, "sku_ids", o.SKUIDs)
 	setBool(q, "exclude_consumed", o.ExcludeConsumed)
 	return q
 }

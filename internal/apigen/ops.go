@@ -95,6 +95,9 @@ func (g *gen) method(op *operation) *method {
 			}
 		}
 		m.body = g.body(op, m.name, c.Schema)
+		if m.body == "json.RawMessage" {
+			m.body = "" // an object without properties: nothing to send
+		}
 	}
 	for _, code := range []string{"200", "201", "202"} {
 		if c, ok := op.Responses[code].Content["application/json"]; ok {

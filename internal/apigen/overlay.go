@@ -145,7 +145,10 @@ var models = map[string]string{
 	// Interaction Callback Object; discord.InteractionResponse is the
 	// callback a bot sends.
 	"InteractionCallbackResponse": "InteractionCallbackResponse", "InteractionResponse": "InteractionCallback",
-	"GuildAuditLogResponse": "AuditLog", "GuildBanResponse": "Ban", "ThreadsResponse": "ThreadList",
+	"CreateMessageInteractionCallbackResponse":  "InteractionCallbackResource",
+	"LaunchActivityInteractionCallbackResponse": "InteractionCallbackResource",
+	"UpdateMessageInteractionCallbackResponse":  "InteractionCallbackResource",
+	"GuildAuditLogResponse":                     "AuditLog", "GuildBanResponse": "Ban", "ThreadsResponse": "ThreadList",
 }
 
 // enums maps spec enums onto the hand-written enum types. Enums not listed

@@ -258,6 +258,9 @@ func (g *gen) expr(s *schema, prop, pkg string) string {
 	}
 	if vs := append(s.OneOf, s.AnyOf...); len(vs) > 0 {
 		vs, _ = nonNull(vs)
+		if len(vs) == 2 && vs[0].Type.main() == "string" && vs[1].Type.main() == "array" {
+			vs = vs[1:] // a list, or the same list comma-separated: send the list
+		}
 		var types []string
 		for _, v := range vs {
 			types = append(types, g.expr(v, prop, pkg))
