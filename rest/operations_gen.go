@@ -63,8 +63,8 @@ func (c *Client) ApplicationsGetActivityInstance(ctx context.Context, applicatio
 }
 
 // UploadApplicationAttachment calls POST /applications/{application_id}/attachment (upload_application_attachment).
-func (c *Client) UploadApplicationAttachment(ctx context.Context, applicationID discord.ApplicationID, body UploadApplicationAttachmentParams, opts UploadApplicationAttachmentOptions) (*discord.ActivitiesAttachment, error) {
-	r := &request{method: "POST", route: "/applications/{application_id}/attachment", path: "/applications/" + applicationID.String() + "/attachment", idempotent: idempotentMethod("POST"), body: body, form: true, fileField: "file"}
+func (c *Client) UploadApplicationAttachment(ctx context.Context, applicationID discord.ApplicationID, opts UploadApplicationAttachmentOptions) (*discord.ActivitiesAttachment, error) {
+	r := &request{method: "POST", route: "/applications/{application_id}/attachment", path: "/applications/" + applicationID.String() + "/attachment", idempotent: idempotentMethod("POST"), form: true, fileField: "file"}
 	r.files = opts.Files
 	var out discord.ActivitiesAttachment
 	if err := c.call(ctx, r, &out); err != nil {
@@ -406,7 +406,7 @@ func (c *Client) ListChannelInvites(ctx context.Context, channelID discord.Chann
 
 // CreateChannelInvite calls POST /channels/{channel_id}/invites (create_channel_invite).
 func (c *Client) CreateChannelInvite(ctx context.Context, channelID discord.ChannelID, body CreateChannelInviteParams, opts CreateChannelInviteOptions) (*discord.Invite, error) {
-	r := &request{method: "POST", route: "/channels/{channel_id}/invites", path: "/channels/" + channelID.String() + "/invites", idempotent: idempotentMethod("POST"), body: body}
+	r := &request{method: "POST", route: "/channels/{channel_id}/invites", path: "/channels/" + channelID.String() + "/invites", idempotent: idempotentMethod("POST"), body: body, fileField: "target_users_file"}
 	r.files = opts.Files
 	r.reason = opts.Reason
 	var out discord.Invite
@@ -2025,8 +2025,8 @@ func (c *Client) GetInviteTargetUsers(ctx context.Context, code string) error {
 }
 
 // UpdateInviteTargetUsers calls PUT /invites/{code}/target-users (update_invite_target_users). Update the target users for an existing invite.
-func (c *Client) UpdateInviteTargetUsers(ctx context.Context, code string, body UpdateInviteTargetUsersParams, opts UpdateInviteTargetUsersOptions) error {
-	r := &request{method: "PUT", route: "/invites/{code}/target-users", path: "/invites/" + url.PathEscape(code) + "/target-users", idempotent: idempotentMethod("PUT"), body: body, form: true, fileField: "target_users_file"}
+func (c *Client) UpdateInviteTargetUsers(ctx context.Context, code string, opts UpdateInviteTargetUsersOptions) error {
+	r := &request{method: "PUT", route: "/invites/{code}/target-users", path: "/invites/" + url.PathEscape(code) + "/target-users", idempotent: idempotentMethod("PUT"), form: true, fileField: "target_users_file"}
 	r.files = opts.Files
 	return c.call(ctx, r, nil)
 }

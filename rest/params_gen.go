@@ -1073,10 +1073,6 @@ type UpdateGuildWidgetSettingsParams struct {
 	Enabled   discord.Nullable[bool]              `json:"enabled,omitzero"`
 }
 
-// UpdateInviteTargetUsersParams is the body of UpdateInviteTargetUsers.
-type UpdateInviteTargetUsersParams struct {
-}
-
 // UpdateMessageParams is Discord's MessageEditRequestPartial.
 type UpdateMessageParams struct {
 	// At most 2000 characters.
@@ -1221,10 +1217,6 @@ type UpdateWebhookParams struct {
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
 }
 
-// UploadApplicationAttachmentParams is the body of UploadApplicationAttachment.
-type UploadApplicationAttachmentParams struct {
-}
-
 // UserCommunicationDisabledActionMetadata is Discord's UserCommunicationDisabledActionMetadata.
 type UserCommunicationDisabledActionMetadata struct {
 	DurationSeconds int `json:"duration_seconds,omitempty"`
@@ -1285,7 +1277,7 @@ type WebhookSlackEmbedField struct {
 
 // UploadApplicationAttachmentOptions are the optional parts of UploadApplicationAttachment.
 type UploadApplicationAttachmentOptions struct {
-	// Files are uploaded with the request (multipart/form-data).
+	// Files holds the one file to upload, sent as the part "file".
 	Files []File
 }
 
@@ -1369,7 +1361,7 @@ type FollowChannelOptions struct {
 
 // CreateChannelInviteOptions are the optional parts of CreateChannelInvite.
 type CreateChannelInviteOptions struct {
-	// Files are uploaded with the request (multipart/form-data).
+	// Files holds the one file to upload, sent as the part "target_users_file".
 	Files []File
 	// Reason is recorded in the guild's audit log (X-Audit-Log-Reason).
 	Reason string
@@ -2087,7 +2079,7 @@ type DeleteGuildSoundboardSoundOptions struct {
 
 // CreateGuildStickerOptions are the optional parts of CreateGuildSticker.
 type CreateGuildStickerOptions struct {
-	// Files are uploaded with the request (multipart/form-data).
+	// Files holds the one file to upload, sent as the part "file".
 	Files []File
 	// Reason is recorded in the guild's audit log (X-Audit-Log-Reason).
 	Reason string
@@ -2172,7 +2164,7 @@ type InviteRevokeOptions struct {
 
 // UpdateInviteTargetUsersOptions are the optional parts of UpdateInviteTargetUsers.
 type UpdateInviteTargetUsersOptions struct {
-	// Files are uploaded with the request (multipart/form-data).
+	// Files holds the one file to upload, sent as the part "target_users_file".
 	Files []File
 }
 

@@ -85,18 +85,17 @@ func (g *gen) method(op *operation) *method {
 		c, hasJSON := rb.Content["application/json"]
 		mp, hasMP := rb.Content["multipart/form-data"]
 		m.files = hasMP
+		if hasMP {
+			m.fileField = fileField(mp.Schema)
+		}
 		if !hasJSON {
 			c = mp
 			m.form = true
-			for _, k := range c.Schema.Properties.keys {
-				if c.Schema.Properties.m[k].ContentEncoding == "binary" {
-					m.fileField = k
-				}
-			}
 		}
 		m.body = g.body(op, m.name, c.Schema)
-		if m.body == "json.RawMessage" {
-			m.body = "" // an object without properties: nothing to send
+		if t := g.types[m.body]; m.body == "json.RawMessage" || t != nil && t.enumBase == "" && len(t.fields) == 0 {
+			delete(g.types, m.body)
+			m.body = "" // an object without properties (or only a file): nothing to send
 		}
 	}
 	for _, code := range []string{"200", "201", "202"} {
@@ -170,6 +169,22 @@ func (g *gen) body(op *operation, name string, s *schema) string {
 		return "rest." + params
 	}
 	return g.expr(s, "", "rest")
+}
+
+// fileField is the part name of a multipart body's one file, when it is
+// not files[n] ("file" for stickers, "target_users_file" for invites).
+func fileField(s *schema) string {
+	for _, part := range s.AllOf {
+		if f := fileField(part); f != "" {
+			return f
+		}
+	}
+	for _, k := range s.Properties.keys {
+		if s.Properties.m[k].ContentEncoding == "binary" && !strings.Contains(k, "[") {
+			return k
+		}
+	}
+	return ""
 }
 
 func lowerFirst(s string) string {
@@ -256,7 +271,10 @@ func (g *gen) writeMethod(b, opts *bytes.Buffer, m *method) {
 			comment(opts, "\t", doc)
 			fmt.Fprintf(opts, "\t%s %s\n", q.goName, local(q.typ, "rest"))
 		}
-		if m.files {
+		switch {
+		case m.fileField != "":
+			fmt.Fprintf(opts, "\t// Files holds the one file to upload, sent as the part %q.\n\tFiles []File\n", m.fileField)
+		case m.files:
 			opts.WriteString("\t// Files are uploaded with the request (multipart/form-data).\n\tFiles []File\n")
 		}
 		if m.reason {
