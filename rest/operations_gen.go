@@ -191,6 +191,7 @@ func (c *Client) GetEntitlements(ctx context.Context, applicationID discord.Appl
 // opts.Limit says otherwise, starting from opts.After when it is set. It
 // stops after the last page, at the first error (which it yields), or
 // when ctx is done.
+// It pages with after only: leave opts.Before unset.
 func (c *Client) GetEntitlementsAll(ctx context.Context, applicationID discord.ApplicationID, opts GetEntitlementsOptions) iter.Seq2[discord.Entitlement, error] {
 	if opts.Limit == 0 {
 		opts.Limit = 100
@@ -431,6 +432,7 @@ func (c *Client) ListMessages(ctx context.Context, channelID discord.ChannelID, 
 // opts.Limit says otherwise, starting from opts.Before when it is set. It
 // stops after the last page, at the first error (which it yields), or
 // when ctx is done.
+// It pages with before only: leave opts.Around and opts.After unset.
 func (c *Client) ListMessagesAll(ctx context.Context, channelID discord.ChannelID, opts ListMessagesOptions) iter.Seq2[discord.Message, error] {
 	if opts.Limit == 0 {
 		opts.Limit = 100
@@ -1031,6 +1033,7 @@ func (c *Client) ListGuildAuditLogEntries(ctx context.Context, guildID discord.G
 // opts.Limit says otherwise, starting from opts.Before when it is set. It
 // stops after the last page, at the first error (which it yields), or
 // when ctx is done.
+// It pages with before only: leave opts.After unset.
 func (c *Client) ListGuildAuditLogEntriesAll(ctx context.Context, guildID discord.GuildID, opts ListGuildAuditLogEntriesOptions) iter.Seq2[discord.AuditLogEntry, error] {
 	if opts.Limit == 0 {
 		opts.Limit = 100
@@ -1116,6 +1119,7 @@ func (c *Client) ListGuildBans(ctx context.Context, guildID discord.GuildID, opt
 // opts.Limit says otherwise, starting from opts.After when it is set. It
 // stops after the last page, at the first error (which it yields), or
 // when ctx is done.
+// It pages with after only: leave opts.Before unset.
 func (c *Client) ListGuildBansAll(ctx context.Context, guildID discord.GuildID, opts ListGuildBansOptions) iter.Seq2[discord.Ban, error] {
 	if opts.Limit == 0 {
 		opts.Limit = 1000
@@ -1665,6 +1669,7 @@ func (c *Client) ListGuildScheduledEventUsers(ctx context.Context, guildID disco
 // opts.Limit says otherwise, starting from opts.After when it is set. It
 // stops after the last page, at the first error (which it yields), or
 // when ctx is done.
+// It pages with after only: leave opts.Before unset.
 func (c *Client) ListGuildScheduledEventUsersAll(ctx context.Context, guildID discord.GuildID, guildScheduledEventID discord.ScheduledEventID, opts ListGuildScheduledEventUsersOptions) iter.Seq2[discord.ScheduledEventUser, error] {
 	if opts.Limit == 0 {
 		opts.Limit = 100
@@ -2454,6 +2459,7 @@ func (c *Client) ListMyGuilds(ctx context.Context, opts ListMyGuildsOptions) ([]
 // opts.Limit says otherwise, starting from opts.After when it is set. It
 // stops after the last page, at the first error (which it yields), or
 // when ctx is done.
+// It pages with after only: leave opts.Before unset.
 func (c *Client) ListMyGuildsAll(ctx context.Context, opts ListMyGuildsOptions) iter.Seq2[discord.MyGuild, error] {
 	if opts.Limit == 0 {
 		opts.Limit = 200

@@ -55,11 +55,21 @@ func (g *gen) writePager(b *bytes.Buffer, m *method) error {
 		guard = fmt.Sprintf("if !(%s) {\n\t\t\tvar zero %s\n\t\t\treturn zero, false\n\t\t}\n\t\t", p.guard, local(cursorType, "rest"))
 	}
 	it, cur := local(item, "rest"), local(cursorType, "rest")
+	var others []string
+	for _, q := range m.query {
+		if q.name != p.param && (q.name == "before" || q.name == "after" || q.name == "around") {
+			others = append(others, "opts."+q.goName)
+		}
+	}
+	other := ""
+	if len(others) > 0 {
+		other = "\n// It pages with " + p.param + " only: leave " + strings.Join(others, " and ") + " unset."
+	}
 	fmt.Fprintf(b, `
 // %[1]sAll pages through %[1]s with %[2]s, %[3]d items a page unless
 // opts.Limit says otherwise, starting from opts.%[4]s when it is set. It
 // stops after the last page, at the first error (which it yields), or
-// when ctx is done.
+// when ctx is done.%[16]s
 func (c *Client) %[1]sAll(ctx context.Context, %[5]s) iter.Seq2[%[6]s, error] {
 	if opts.Limit == 0 {
 		opts.Limit = %[3]d
@@ -81,6 +91,6 @@ func (c *Client) %[1]sAll(ctx context.Context, %[5]s) iter.Seq2[%[6]s, error] {
 	return pages(ctx, opts.%[4]s, %[14]t, fetch, next, func(a, b %[7]s) bool { return %[15]s })
 }
 `, m.name, p.param, p.limit, field, strings.Join(append(args, "opts "+m.options()), ", "), it, cur, isSet,
-		strings.Join(append(append([]string{}, call...), "o"), ", "), page, more, guard, p.cursor, p.param == "before", less)
+		strings.Join(append(append([]string{}, call...), "o"), ", "), page, more, guard, p.cursor, p.param == "before", less, other)
 	return nil
 }
