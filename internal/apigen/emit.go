@@ -81,7 +81,7 @@ func (g *gen) typeFields(t *goType) {
 	defer func() { g.cur = nil }()
 	for _, f := range t.fields {
 		s := f.schema
-		base := g.expr(s, f.json, t.pkg)
+		base := g.expr(s, f.json)
 		if base == "discord.Snowflake" && f.json == "id" && idOfType[t.name] != "" {
 			base = "discord." + idOfType[t.name]
 		}

@@ -55,7 +55,7 @@ func (g *gen) method(op *operation) *method {
 	for _, p := range op.params {
 		switch p.In {
 		case "path":
-			typ := g.expr(p.Schema, p.Name, "rest")
+			typ := g.expr(p.Schema, p.Name)
 			if id, ok := idFields[p.Name]; ok {
 				typ = "discord." + id
 			}
@@ -63,7 +63,7 @@ func (g *gen) method(op *operation) *method {
 		case "query":
 			typ, ok := paramTypes[op.OperationID+"."+p.Name]
 			if !ok {
-				typ = g.expr(p.Schema, p.Name, "rest")
+				typ = g.expr(p.Schema, p.Name)
 				if typ == "json.RawMessage" {
 					typ = "string" // a union of a string and a list: send the string form
 				}
@@ -100,7 +100,7 @@ func (g *gen) method(op *operation) *method {
 	}
 	for _, code := range []string{"200", "201", "202"} {
 		if c, ok := op.Responses[code].Content["application/json"]; ok {
-			m.out = g.expr(c.Schema, "", "discord")
+			m.out = g.expr(c.Schema, "")
 			break
 		}
 		for ct := range op.Responses[code].Content {
@@ -168,7 +168,7 @@ func (g *gen) body(op *operation, name string, s *schema) string {
 		g.types["rest."+params] = t
 		return "rest." + params
 	}
-	return g.expr(s, "", "rest")
+	return g.expr(s, "")
 }
 
 // fileField is the part name of a multipart body's one file, when it is

@@ -65,8 +65,7 @@ func (g *gen) errorf(format string, args ...any) {
 	g.errs = append(g.errs, fmt.Sprintf(format, args...))
 }
 
-// reach marks the schemas a response can contain, stopping at those
-// mapped onto a hand-written type (their Go type exists already).
+// reach marks the schemas a response can contain.
 func (g *gen) reach(s *schema) {
 	if s == nil {
 		return
@@ -105,7 +104,7 @@ func (s *schema) additional() *schema {
 }
 
 // ref resolves a named schema to a qualified Go type, generating it when
-// needed. pkg is the package asking: a schema no response reaches lives in
+// needed: in discord when a response reaches it or models maps it, else in
 // rest.
 func (g *gen) ref(name string) string {
 	if q, ok := g.named[name]; ok {
@@ -136,7 +135,7 @@ func (g *gen) ref(name string) string {
 		// its properties so that they are generated.
 		props, _ := flatten(g, s)
 		for _, k := range props.keys {
-			g.expr(props.m[k], k, "discord")
+			g.expr(props.m[k], k)
 		}
 		return q
 	}
@@ -154,7 +153,7 @@ func (g *gen) ref(name string) string {
 	}
 	if len(s.Properties.keys) == 0 && len(s.AllOf) == 0 {
 		// An object without properties (a map, or free-form JSON).
-		q := g.expr(s, "", pkg)
+		q := g.expr(s, "")
 		g.named[name] = q
 		return q
 	}
@@ -241,9 +240,9 @@ func flatten(g *gen, s *schema) (ordered[*schema], []string) {
 	return props, required
 }
 
-// expr is the Go type of an unnamed schema; prop names the property it
-// types (for ID fields), pkg the package of the type holding it.
-func (g *gen) expr(s *schema, prop, pkg string) string {
+// expr is the Go type of a schema; prop names the property it types (for
+// ID fields and inline objects).
+func (g *gen) expr(s *schema, prop string) string {
 	if s.Ref != "" {
 		q := g.ref(refName(s.Ref))
 		if q == "discord.Snowflake" {
@@ -254,7 +253,7 @@ func (g *gen) expr(s *schema, prop, pkg string) string {
 		return q
 	}
 	if len(s.AllOf) == 1 {
-		return g.expr(s.AllOf[0], prop, pkg)
+		return g.expr(s.AllOf[0], prop)
 	}
 	if vs := append(s.OneOf, s.AnyOf...); len(vs) > 0 {
 		vs, _ = nonNull(vs)
@@ -263,7 +262,7 @@ func (g *gen) expr(s *schema, prop, pkg string) string {
 		}
 		var types []string
 		for _, v := range vs {
-			types = append(types, g.expr(v, prop, pkg))
+			types = append(types, g.expr(v, prop))
 		}
 		sort.Strings(types)
 		if len(types) > 0 && types[0] == types[len(types)-1] {
@@ -293,10 +292,10 @@ func (g *gen) expr(s *schema, prop, pkg string) string {
 		if s.Items == nil {
 			return "[]json.RawMessage"
 		}
-		return "[]" + g.expr(s.Items, prop, pkg)
+		return "[]" + g.expr(s.Items, prop)
 	case "object", "":
 		if ap := s.additional(); ap != nil {
-			return "map[string]" + g.expr(ap, "", pkg)
+			return "map[string]" + g.expr(ap, "")
 		}
 		if len(s.Properties.keys) > 0 && g.cur != nil {
 			// An inline object: a type named for its parent and field.
@@ -311,7 +310,7 @@ func (g *gen) expr(s *schema, prop, pkg string) string {
 			return q
 		}
 		if len(s.Properties.keys) > 0 {
-			g.errorf("inline object in %s (%s): name it", prop, pkg)
+			g.errorf("inline object in %s outside a struct: name it", prop)
 		}
 		return "json.RawMessage"
 	}
