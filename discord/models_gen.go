@@ -7,6 +7,18 @@ import (
 	"time"
 )
 
+// AFKTimeout is Discord's AfkTimeouts.
+type AFKTimeout int
+
+// AFKTimeout values. Discord adds values over time; an unknown one decodes as it is.
+const (
+	AFKTimeoutOneMinute      AFKTimeout = 60
+	AFKTimeoutFiveMinutes    AFKTimeout = 300
+	AFKTimeoutFifteenMinutes AFKTimeout = 900
+	AFKTimeoutThirtyMinutes  AFKTimeout = 1800
+	AFKTimeoutOneHour        AFKTimeout = 3600
+)
+
 // ActionType is Discord's ActionTypes.
 type ActionType string
 
@@ -189,18 +201,6 @@ type ActivityInstanceCallback struct {
 	ID string `json:"id"`
 }
 
-// AfkTimeout is Discord's AfkTimeouts.
-type AfkTimeout int
-
-// AfkTimeout values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	AfkTimeoutOneMinute      AfkTimeout = 60
-	AfkTimeoutFiveMinutes    AfkTimeout = 300
-	AfkTimeoutFifteenMinutes AfkTimeout = 900
-	AfkTimeoutThirtyMinutes  AfkTimeout = 1800
-	AfkTimeoutOneHour        AfkTimeout = 3600
-)
-
 // ApplicationCommand is Discord's ApplicationCommandResponse.
 type ApplicationCommand struct {
 	ID                       CommandID                    `json:"id"`
@@ -353,81 +353,6 @@ const (
 	AuthorTypeNoUser    AuthorType = "-user"
 	AuthorTypeNoBot     AuthorType = "-bot"
 	AuthorTypeNoWebhook AuthorType = "-webhook"
-)
-
-// AvailableLocalesEnum is Discord's AvailableLocalesEnum.
-type AvailableLocalesEnum string
-
-// AvailableLocalesEnum values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// The ar locale
-	AvailableLocalesEnumAr AvailableLocalesEnum = "ar"
-	// The bg locale
-	AvailableLocalesEnumBg AvailableLocalesEnum = "bg"
-	// The cs locale
-	AvailableLocalesEnumCs AvailableLocalesEnum = "cs"
-	// The da locale
-	AvailableLocalesEnumDa AvailableLocalesEnum = "da"
-	// The de locale
-	AvailableLocalesEnumDe AvailableLocalesEnum = "de"
-	// The el locale
-	AvailableLocalesEnumEl AvailableLocalesEnum = "el"
-	// The en-GB locale
-	AvailableLocalesEnumEnGb AvailableLocalesEnum = "en-GB"
-	// The en-US locale
-	AvailableLocalesEnumEnUs AvailableLocalesEnum = "en-US"
-	// The es-419 locale
-	AvailableLocalesEnumEs419 AvailableLocalesEnum = "es-419"
-	// The es-ES locale
-	AvailableLocalesEnumEsEs AvailableLocalesEnum = "es-ES"
-	// The fi locale
-	AvailableLocalesEnumFi AvailableLocalesEnum = "fi"
-	// The fr locale
-	AvailableLocalesEnumFr AvailableLocalesEnum = "fr"
-	// The he locale
-	AvailableLocalesEnumHe AvailableLocalesEnum = "he"
-	// The hi locale
-	AvailableLocalesEnumHi AvailableLocalesEnum = "hi"
-	// The hr locale
-	AvailableLocalesEnumHr AvailableLocalesEnum = "hr"
-	// The hu locale
-	AvailableLocalesEnumHu AvailableLocalesEnum = "hu"
-	// The id locale
-	AvailableLocalesEnumID AvailableLocalesEnum = "id"
-	// The it locale
-	AvailableLocalesEnumIt AvailableLocalesEnum = "it"
-	// The ja locale
-	AvailableLocalesEnumJa AvailableLocalesEnum = "ja"
-	// The ko locale
-	AvailableLocalesEnumKo AvailableLocalesEnum = "ko"
-	// The lt locale
-	AvailableLocalesEnumLt AvailableLocalesEnum = "lt"
-	// The nl locale
-	AvailableLocalesEnumNl AvailableLocalesEnum = "nl"
-	// The no locale
-	AvailableLocalesEnumNo AvailableLocalesEnum = "no"
-	// The pl locale
-	AvailableLocalesEnumPl AvailableLocalesEnum = "pl"
-	// The pt-BR locale
-	AvailableLocalesEnumPtBr AvailableLocalesEnum = "pt-BR"
-	// The ro locale
-	AvailableLocalesEnumRo AvailableLocalesEnum = "ro"
-	// The ru locale
-	AvailableLocalesEnumRu AvailableLocalesEnum = "ru"
-	// The sv-SE locale
-	AvailableLocalesEnumSvSe AvailableLocalesEnum = "sv-SE"
-	// The th locale
-	AvailableLocalesEnumTh AvailableLocalesEnum = "th"
-	// The tr locale
-	AvailableLocalesEnumTr AvailableLocalesEnum = "tr"
-	// The uk locale
-	AvailableLocalesEnumUk AvailableLocalesEnum = "uk"
-	// The vi locale
-	AvailableLocalesEnumVi AvailableLocalesEnum = "vi"
-	// The zh-CN locale
-	AvailableLocalesEnumZhCn AvailableLocalesEnum = "zh-CN"
-	// The zh-TW locale
-	AvailableLocalesEnumZhTw AvailableLocalesEnum = "zh-TW"
 )
 
 // Ban is Discord's GuildBanResponse.
@@ -762,17 +687,6 @@ type GuildScheduledEventException struct {
 	IsCanceled bool `json:"is_canceled"`
 }
 
-// GuildScheduledEventUserResponse is Discord's GuildScheduledEventUserResponses.
-type GuildScheduledEventUserResponse int
-
-// GuildScheduledEventUserResponse values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// User is not interested in the event
-	GuildScheduledEventUserResponseUninterested GuildScheduledEventUserResponse = 0
-	// User is interested in the event
-	GuildScheduledEventUserResponseInterested GuildScheduledEventUserResponse = 1
-)
-
 // GuildSearch is Discord's GuildSearchResponse.
 type GuildSearch struct {
 	Messages                 [][]SearchMessage `json:"messages"`
@@ -859,9 +773,9 @@ type GuildTemplateSnapshot struct {
 	VerificationLevel           VerificationLevel          `json:"verification_level"`
 	DefaultMessageNotifications MessageNotificationLevel   `json:"default_message_notifications"`
 	ExplicitContentFilter       ExplicitContentFilterLevel `json:"explicit_content_filter"`
-	PreferredLocale             AvailableLocalesEnum       `json:"preferred_locale"`
+	PreferredLocale             Locale                     `json:"preferred_locale"`
 	AFKChannelID                ChannelID                  `json:"afk_channel_id"`
-	AFKTimeout                  AfkTimeout                 `json:"afk_timeout"`
+	AFKTimeout                  AFKTimeout                 `json:"afk_timeout"`
 	SystemChannelID             ChannelID                  `json:"system_channel_id"`
 	SystemChannelFlags          int                        `json:"system_channel_flags"`
 	Roles                       []GuildTemplateRole        `json:"roles"`
@@ -1072,6 +986,81 @@ type LobbyMessage struct {
 	Flags              int                 `json:"flags"`
 	ApplicationID      ApplicationID       `json:"application_id,omitempty"`
 }
+
+// Locale is Discord's AvailableLocalesEnum.
+type Locale string
+
+// Locale values. Discord adds values over time; an unknown one decodes as it is.
+const (
+	// The ar locale
+	LocaleAr Locale = "ar"
+	// The bg locale
+	LocaleBg Locale = "bg"
+	// The cs locale
+	LocaleCs Locale = "cs"
+	// The da locale
+	LocaleDa Locale = "da"
+	// The de locale
+	LocaleDe Locale = "de"
+	// The el locale
+	LocaleEl Locale = "el"
+	// The en-GB locale
+	LocaleEnGb Locale = "en-GB"
+	// The en-US locale
+	LocaleEnUs Locale = "en-US"
+	// The es-419 locale
+	LocaleEs419 Locale = "es-419"
+	// The es-ES locale
+	LocaleEsEs Locale = "es-ES"
+	// The fi locale
+	LocaleFi Locale = "fi"
+	// The fr locale
+	LocaleFr Locale = "fr"
+	// The he locale
+	LocaleHe Locale = "he"
+	// The hi locale
+	LocaleHi Locale = "hi"
+	// The hr locale
+	LocaleHr Locale = "hr"
+	// The hu locale
+	LocaleHu Locale = "hu"
+	// The id locale
+	LocaleID Locale = "id"
+	// The it locale
+	LocaleIt Locale = "it"
+	// The ja locale
+	LocaleJa Locale = "ja"
+	// The ko locale
+	LocaleKo Locale = "ko"
+	// The lt locale
+	LocaleLt Locale = "lt"
+	// The nl locale
+	LocaleNl Locale = "nl"
+	// The no locale
+	LocaleNo Locale = "no"
+	// The pl locale
+	LocalePl Locale = "pl"
+	// The pt-BR locale
+	LocalePtBr Locale = "pt-BR"
+	// The ro locale
+	LocaleRo Locale = "ro"
+	// The ru locale
+	LocaleRu Locale = "ru"
+	// The sv-SE locale
+	LocaleSvSe Locale = "sv-SE"
+	// The th locale
+	LocaleTh Locale = "th"
+	// The tr locale
+	LocaleTr Locale = "tr"
+	// The uk locale
+	LocaleUk Locale = "uk"
+	// The vi locale
+	LocaleVi Locale = "vi"
+	// The zh-CN locale
+	LocaleZhCn Locale = "zh-CN"
+	// The zh-TW locale
+	LocaleZhTw Locale = "zh-TW"
+)
 
 // MediaGalleryItem is Discord's MediaGalleryItemResponse.
 type MediaGalleryItem struct {
@@ -1507,7 +1496,7 @@ type ScheduledEventUser struct {
 	// Guild member object for the RSVP user
 	Member *Member `json:"member,omitempty"`
 	// User's RSVP status for the event
-	Response GuildScheduledEventUserResponse `json:"response"`
+	Response ScheduledEventUserResponse `json:"response"`
 }
 
 // ScheduledEventUserCount is Discord's ScheduledEventUserCountResponse.
@@ -1517,6 +1506,17 @@ type ScheduledEventUserCount struct {
 	// Map of exception IDs to user counts for each exception
 	GuildScheduledEventExceptionCounts map[string]int `json:"guild_scheduled_event_exception_counts"`
 }
+
+// ScheduledEventUserResponse is Discord's GuildScheduledEventUserResponses.
+type ScheduledEventUserResponse int
+
+// ScheduledEventUserResponse values. Discord adds values over time; an unknown one decodes as it is.
+const (
+	// User is not interested in the event
+	ScheduledEventUserResponseUninterested ScheduledEventUserResponse = 0
+	// User is interested in the event
+	ScheduledEventUserResponseInterested ScheduledEventUserResponse = 1
+)
 
 // SearchMessage is Discord's SearchMessageResponse.
 type SearchMessage struct {

@@ -973,8 +973,8 @@ type UpdateGuildParams struct {
 	VerificationLevel           discord.Nullable[discord.VerificationLevel]          `json:"verification_level,omitzero"`
 	DefaultMessageNotifications discord.Nullable[discord.MessageNotificationLevel]   `json:"default_message_notifications,omitzero"`
 	ExplicitContentFilter       discord.Nullable[discord.ExplicitContentFilterLevel] `json:"explicit_content_filter,omitzero"`
-	PreferredLocale             discord.Nullable[discord.AvailableLocalesEnum]       `json:"preferred_locale,omitzero"`
-	AFKTimeout                  discord.Nullable[discord.AfkTimeout]                 `json:"afk_timeout,omitzero"`
+	PreferredLocale             discord.Nullable[discord.Locale]                     `json:"preferred_locale,omitzero"`
+	AFKTimeout                  discord.Nullable[discord.AFKTimeout]                 `json:"afk_timeout,omitzero"`
 	AFKChannelID                discord.Nullable[discord.ChannelID]                  `json:"afk_channel_id,omitzero"`
 	SystemChannelID             discord.Nullable[discord.ChannelID]                  `json:"system_channel_id,omitzero"`
 	Splash                      discord.Nullable[string]                             `json:"splash,omitzero"`

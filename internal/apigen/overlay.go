@@ -151,8 +151,9 @@ var models = map[string]string{
 	"GuildAuditLogResponse":                     "AuditLog", "GuildBanResponse": "Ban", "ThreadsResponse": "ThreadList",
 }
 
-// enums maps spec enums onto the hand-written enum types. Enums not listed
-// are generated as named constants.
+// enums maps spec enums onto the hand-written enum types. Other enums are
+// generated as named constants: under the name given here, or else the
+// spec's name made singular.
 var enums = map[string]string{
 	"ChannelTypes": "ChannelType", "MessageType": "MessageType", "InteractionTypes": "InteractionType",
 	"InteractionCallbackTypes": "InteractionResponseType", "ApplicationCommandType": "ApplicationCommandType",
@@ -173,6 +174,9 @@ var enums = map[string]string{
 	"StickerTypes": "StickerType", "StickerFormatTypes": "StickerFormatType",
 	"SubscriptionResponseStatusType": "SubscriptionStatus", "AllowedMentionTypes": "AllowedMentionType",
 	"MessageShareCustomUserThemeBaseTheme": "BaseTheme",
+	// Generated, with a better name than the spec's.
+	"AvailableLocalesEnum": "Locale", "AfkTimeouts": "AFKTimeout",
+	"GuildScheduledEventUserResponses": "ScheduledEventUserResponse",
 }
 
 // omitted lists spec properties that a hand-written type leaves out on

@@ -321,15 +321,14 @@ func (g *gen) expr(s *schema, prop string) string {
 // one with its constants.
 func (g *gen) enum(name string, s *schema) string {
 	target, ok := enums[name]
-	if ok {
-		if g.hw.types[target] == nil {
-			g.errorf("enums: %s maps onto %s, which discord does not declare", name, target)
-		}
+	if ok && g.hw.types[target] != nil {
 		q := "discord." + target
 		g.named[name] = q
 		return q
 	}
-	target = singular(goName(name))
+	if !ok {
+		target = singular(goName(name))
+	}
 	if g.hw.types[target] != nil {
 		g.errorf("enum %s would be generated as %s, which is hand-written: map it in enums", name, target)
 	}
