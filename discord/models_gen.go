@@ -294,18 +294,18 @@ const (
 	ApplicationIdentityProviderAuthTypePlaystationNetworkIDToken     ApplicationIdentityProviderAuthType = "PLAYSTATION_NETWORK_ID_TOKEN"
 )
 
-// ApplicationIntegrationTypeConfiguration is Discord's ApplicationIntegrationTypeConfigurationResponse.
+// ApplicationIntegrationTypeConfiguration is Discord's ApplicationIntegrationTypeConfigurationResponse, ApplicationIntegrationTypeConfiguration.
 type ApplicationIntegrationTypeConfiguration struct {
 	OAuth2InstallParams *ApplicationOAuth2InstallParams `json:"oauth2_install_params,omitempty"`
 }
 
-// ApplicationOAuth2InstallParams is Discord's ApplicationOAuth2InstallParamsResponse.
+// ApplicationOAuth2InstallParams is Discord's ApplicationOAuth2InstallParamsResponse, ApplicationOAuth2InstallParams.
 type ApplicationOAuth2InstallParams struct {
 	Scopes      []OAuth2Scope `json:"scopes"`
 	Permissions Permissions   `json:"permissions"`
 }
 
-// ApplicationRoleConnectionsMetadataItem is Discord's ApplicationRoleConnectionsMetadataItemResponse.
+// ApplicationRoleConnectionsMetadataItem is Discord's ApplicationRoleConnectionsMetadataItemResponse, ApplicationRoleConnectionsMetadataItemRequest.
 type ApplicationRoleConnectionsMetadataItem struct {
 	Type                     MetadataItemType  `json:"type"`
 	Key                      string            `json:"key"`
@@ -361,29 +361,18 @@ type Ban struct {
 	Reason string `json:"reason"`
 }
 
-// BlockMessageActionMetadata is Discord's BlockMessageActionMetadataResponse.
+// BlockMessageActionMetadata is Discord's BlockMessageActionMetadataResponse, BlockMessageActionMetadata.
 type BlockMessageActionMetadata struct {
 	CustomMessage string `json:"custom_message,omitempty"`
 }
 
-// BulkBanUsers is Discord's BulkBanUsersResponse.
+// BulkBanUsers is Discord's BulkBanUsersRequest, BulkBanUsersResponse.
 type BulkBanUsers struct {
-	BannedUsers []UserID `json:"banned_users"`
-	FailedUsers []UserID `json:"failed_users"`
+	UserIDs              []UserID `json:"user_ids,omitempty"`
+	DeleteMessageSeconds int      `json:"delete_message_seconds,omitempty"`
+	BannedUsers          []UserID `json:"banned_users,omitempty"`
+	FailedUsers          []UserID `json:"failed_users,omitempty"`
 }
-
-// ButtonStyleType is Discord's ButtonStyleTypes.
-type ButtonStyleType int
-
-// ButtonStyleType values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	ButtonStyleTypePrimary   ButtonStyleType = 1
-	ButtonStyleTypeSecondary ButtonStyleType = 2
-	ButtonStyleTypeSuccess   ButtonStyleType = 3
-	ButtonStyleTypeDanger    ButtonStyleType = 4
-	ButtonStyleTypeLink      ButtonStyleType = 5
-	ButtonStyleTypePremium   ButtonStyleType = 6
-)
 
 // ByNWeekday is Discord's ByNWeekdayResponse.
 type ByNWeekday struct {
@@ -397,19 +386,6 @@ type ByNWeekday struct {
 type ChannelFollower struct {
 	ChannelID ChannelID `json:"channel_id"`
 	WebhookID WebhookID `json:"webhook_id"`
-}
-
-// ChannelSelectDefaultValue is Discord's ChannelSelectDefaultValueResponse.
-type ChannelSelectDefaultValue struct {
-	Type SnowflakeSelectDefaultValueType `json:"type"`
-	ID   Snowflake                       `json:"id"`
-}
-
-// ComponentEmoji is Discord's ComponentEmojiResponse.
-type ComponentEmoji struct {
-	ID       Snowflake `json:"id,omitempty"`
-	Name     string    `json:"name"`
-	Animated bool      `json:"animated,omitempty"`
 }
 
 // ConnectedAccount is Discord's ConnectedAccountResponse.
@@ -481,7 +457,7 @@ const (
 	ConnectedAccountVisibilityEveryone ConnectedAccountVisibility = 1
 )
 
-// DefaultKeywordListTriggerMetadata is Discord's DefaultKeywordListTriggerMetadataResponse.
+// DefaultKeywordListTriggerMetadata is Discord's DefaultKeywordListTriggerMetadataResponse, DefaultKeywordListTriggerMetadata.
 type DefaultKeywordListTriggerMetadata struct {
 	AllowList []string                      `json:"allow_list"`
 	Presets   []AutoModerationKeywordPreset `json:"presets"`
@@ -535,13 +511,13 @@ const (
 	EntitlementTenantFulfillmentStatusUnfulfillmentFailed  EntitlementTenantFulfillmentStatus = 7
 )
 
-// EntityMetadataExternal is Discord's EntityMetadataExternalResponse.
+// EntityMetadataExternal is Discord's EntityMetadataExternalResponse, EntityMetadataExternal.
 type EntityMetadataExternal struct {
 	// Location of the external event
 	Location string `json:"location"`
 }
 
-// FlagToChannelActionMetadata is Discord's FlagToChannelActionMetadataResponse.
+// FlagToChannelActionMetadata is Discord's FlagToChannelActionMetadataResponse, FlagToChannelActionMetadata.
 type FlagToChannelActionMetadata struct {
 	ChannelID ChannelID `json:"channel_id"`
 }
@@ -964,7 +940,7 @@ type LobbyGuildInvite struct {
 	Code string `json:"code"`
 }
 
-// LobbyMember is Discord's LobbyMemberResponse.
+// LobbyMember is Discord's LobbyMemberResponse, LobbyMemberRequest.
 type LobbyMember struct {
 	ID             Snowflake         `json:"id"`
 	Metadata       map[string]string `json:"metadata"`
@@ -1062,29 +1038,11 @@ const (
 	LocaleZhTw Locale = "zh-TW"
 )
 
-// MediaGalleryItem is Discord's MediaGalleryItemResponse.
-type MediaGalleryItem struct {
-	Media       UnfurledMedia `json:"media"`
-	Description string        `json:"description"`
-	Spoiler     bool          `json:"spoiler"`
-}
-
 // MentionSpamTriggerMetadata is Discord's MentionSpamTriggerMetadataResponse.
 type MentionSpamTriggerMetadata struct {
 	MentionTotalLimit            int  `json:"mention_total_limit"`
 	MentionRaidProtectionEnabled bool `json:"mention_raid_protection_enabled"`
 }
-
-// MessageComponentSeparatorSpacingSize is Discord's MessageComponentSeparatorSpacingSize.
-type MessageComponentSeparatorSpacingSize int
-
-// MessageComponentSeparatorSpacingSize values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// Small spacing
-	MessageComponentSeparatorSpacingSizeSmall MessageComponentSeparatorSpacingSize = 1
-	// Large spacing
-	MessageComponentSeparatorSpacingSizeLarge MessageComponentSeparatorSpacingSize = 2
-)
 
 // MessageLobbyMember is Discord's MessageLobbyMemberResponse.
 type MessageLobbyMember struct {
@@ -1313,14 +1271,18 @@ type OnboardingPrompt struct {
 	Type         OnboardingPromptType     `json:"type"`
 }
 
-// OnboardingPromptOption is Discord's OnboardingPromptOptionResponse.
+// OnboardingPromptOption is Discord's OnboardingPromptOptionResponse, OnboardingPromptOptionRequest.
 type OnboardingPromptOption struct {
-	ID          Snowflake     `json:"id"`
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Emoji       SettingsEmoji `json:"emoji"`
-	RoleIDs     []RoleID      `json:"role_ids"`
-	ChannelIDs  []ChannelID   `json:"channel_ids"`
+	ID          Snowflake      `json:"id,omitempty"`
+	Title       string         `json:"title"`
+	Description string         `json:"description,omitempty"`
+	Emoji       *SettingsEmoji `json:"emoji,omitempty"`
+	RoleIDs     []RoleID       `json:"role_ids,omitempty"`
+	ChannelIDs  []ChannelID    `json:"channel_ids,omitempty"`
+	EmojiID     EmojiID        `json:"emoji_id,omitempty"`
+	// At most 100 characters.
+	EmojiName     string `json:"emoji_name,omitempty"`
+	EmojiAnimated bool   `json:"emoji_animated,omitempty"`
 }
 
 // OnboardingPromptType is Discord's OnboardingPromptType.
@@ -1400,7 +1362,7 @@ const (
 	PurchaseTypeGuildProduct PurchaseType = 0
 )
 
-// RecurrenceRule is Discord's RecurrenceRuleResponse.
+// RecurrenceRule is Discord's RecurrenceRuleResponse, RecurrenceRule.
 type RecurrenceRule struct {
 	// Starting time of the recurrence interval
 	Start time.Time `json:"start"`
@@ -1475,12 +1437,6 @@ type ResourceChannel struct {
 	Emoji       *SettingsEmoji `json:"emoji,omitempty"`
 	Icon        string         `json:"icon,omitempty"`
 	Description string         `json:"description"`
-}
-
-// RoleSelectDefaultValue is Discord's RoleSelectDefaultValueResponse.
-type RoleSelectDefaultValue struct {
-	Type SnowflakeSelectDefaultValueType `json:"type"`
-	ID   Snowflake                       `json:"id"`
 }
 
 // ScheduledEventUser is Discord's ScheduledEventUserResponse.
@@ -1582,16 +1538,6 @@ type SettingsEmoji struct {
 	Animated bool    `json:"animated"`
 }
 
-// SnowflakeSelectDefaultValueType is Discord's SnowflakeSelectDefaultValueTypes.
-type SnowflakeSelectDefaultValueType string
-
-// SnowflakeSelectDefaultValueType values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	SnowflakeSelectDefaultValueTypeUser    SnowflakeSelectDefaultValueType = "user"
-	SnowflakeSelectDefaultValueTypeRole    SnowflakeSelectDefaultValueType = "role"
-	SnowflakeSelectDefaultValueTypeChannel SnowflakeSelectDefaultValueType = "channel"
-)
-
 // SortingMode is Discord's SortingMode.
 type SortingMode string
 
@@ -1624,15 +1570,6 @@ type StickerPack struct {
 // StickerPackCollection is Discord's StickerPackCollectionResponse.
 type StickerPackCollection struct {
 	StickerPacks []StickerPack `json:"sticker_packs"`
-}
-
-// StringSelectOption is Discord's StringSelectOptionResponse.
-type StringSelectOption struct {
-	Label       string          `json:"label"`
-	Value       string          `json:"value"`
-	Description string          `json:"description,omitempty"`
-	Emoji       *ComponentEmoji `json:"emoji,omitempty"`
-	Default     bool            `json:"default,omitempty"`
 }
 
 // TargetUsersJobStatus is Discord's TargetUsersJobStatusResponse.
@@ -1740,17 +1677,6 @@ type TextInputFormField struct {
 	Response string `json:"response,omitempty"`
 }
 
-// TextInputStyleType is Discord's TextInputStyleTypes.
-type TextInputStyleType int
-
-// TextInputStyleType values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// Single-line input
-	TextInputStyleTypeShort TextInputStyleType = 1
-	// Multi-line input
-	TextInputStyleTypeParagraph TextInputStyleType = 2
-)
-
 // ThreadAutoArchiveDuration is Discord's ThreadAutoArchiveDuration.
 type ThreadAutoArchiveDuration int
 
@@ -1805,18 +1731,7 @@ const (
 	ThreadSortingModeArchiveTime     ThreadSortingMode = "archive_time"
 )
 
-// UnfurledMedia is Discord's UnfurledMediaResponse.
-type UnfurledMedia struct {
-	ID           Snowflake    `json:"id"`
-	URL          string       `json:"url"`
-	ProxyURL     string       `json:"proxy_url"`
-	Width        int          `json:"width,omitempty"`
-	Height       int          `json:"height,omitempty"`
-	ContentType  string       `json:"content_type,omitempty"`
-	AttachmentID AttachmentID `json:"attachment_id,omitempty"`
-}
-
-// UserCommunicationDisabledActionMetadata is Discord's UserCommunicationDisabledActionMetadataResponse.
+// UserCommunicationDisabledActionMetadata is Discord's UserCommunicationDisabledActionMetadataResponse, UserCommunicationDisabledActionMetadata.
 type UserCommunicationDisabledActionMetadata struct {
 	DurationSeconds int `json:"duration_seconds"`
 }
@@ -1835,12 +1750,6 @@ type UserProfileMetadata struct {
 	KeywordFilter []string `json:"keyword_filter"`
 	RegexPatterns []string `json:"regex_patterns"`
 	AllowList     []string `json:"allow_list"`
-}
-
-// UserSelectDefaultValue is Discord's UserSelectDefaultValueResponse.
-type UserSelectDefaultValue struct {
-	Type SnowflakeSelectDefaultValueType `json:"type"`
-	ID   Snowflake                       `json:"id"`
 }
 
 // VanityURL is Discord's VanityURLResponse.

@@ -343,7 +343,7 @@ func (c *Client) GetApplicationRoleConnectionsMetadata(ctx context.Context, appl
 }
 
 // UpdateApplicationRoleConnectionsMetadata calls PUT /applications/{application_id}/role-connections/metadata (update_application_role_connections_metadata).
-func (c *Client) UpdateApplicationRoleConnectionsMetadata(ctx context.Context, applicationID discord.ApplicationID, body []ApplicationRoleConnectionsMetadataItem) ([]discord.ApplicationRoleConnectionsMetadataItem, error) {
+func (c *Client) UpdateApplicationRoleConnectionsMetadata(ctx context.Context, applicationID discord.ApplicationID, body []discord.ApplicationRoleConnectionsMetadataItem) ([]discord.ApplicationRoleConnectionsMetadataItem, error) {
 	r := &request{method: "PUT", route: "/applications/{application_id}/role-connections/metadata", path: "/applications/" + applicationID.String() + "/role-connections/metadata", idempotent: idempotentMethod("PUT"), body: body}
 	var out []discord.ApplicationRoleConnectionsMetadataItem
 	if err := c.call(ctx, r, &out); err != nil {
@@ -1166,7 +1166,7 @@ func (c *Client) UnbanUserFromGuild(ctx context.Context, guildID discord.GuildID
 }
 
 // BulkBanUsersFromGuild calls POST /guilds/{guild_id}/bulk-ban (bulk_ban_users_from_guild).
-func (c *Client) BulkBanUsersFromGuild(ctx context.Context, guildID discord.GuildID, body BulkBanUsersFromGuildParams, opts BulkBanUsersFromGuildOptions) (*discord.BulkBanUsers, error) {
+func (c *Client) BulkBanUsersFromGuild(ctx context.Context, guildID discord.GuildID, body discord.BulkBanUsers, opts BulkBanUsersFromGuildOptions) (*discord.BulkBanUsers, error) {
 	r := &request{method: "POST", route: "/guilds/{guild_id}/bulk-ban", path: "/guilds/" + guildID.String() + "/bulk-ban", idempotent: idempotentMethod("POST"), body: body}
 	r.reason = opts.Reason
 	var out discord.BulkBanUsers

@@ -62,54 +62,10 @@ type ApplicationCommandUpdate struct {
 	ID      discord.Snowflake                 `json:"id,omitempty"`
 }
 
-// ApplicationIntegrationTypeConfiguration is Discord's ApplicationIntegrationTypeConfiguration.
-type ApplicationIntegrationTypeConfiguration struct {
-	OAuth2InstallParams *ApplicationOAuth2InstallParams `json:"oauth2_install_params,omitempty"`
-}
-
-// ApplicationOAuth2InstallParams is Discord's ApplicationOAuth2InstallParams.
-type ApplicationOAuth2InstallParams struct {
-	Scopes      []discord.OAuth2Scope `json:"scopes,omitzero"`
-	Permissions discord.Permissions   `json:"permissions,omitempty"`
-}
-
-// ApplicationRoleConnectionsMetadataItem is Discord's ApplicationRoleConnectionsMetadataItemRequest.
-type ApplicationRoleConnectionsMetadataItem struct {
-	Type discord.MetadataItemType `json:"type"`
-	// At most 50 characters.
-	Key string `json:"key"`
-	// At most 100 characters.
-	Name              string            `json:"name"`
-	NameLocalizations map[string]string `json:"name_localizations,omitzero"`
-	// At most 200 characters.
-	Description              string            `json:"description"`
-	DescriptionLocalizations map[string]string `json:"description_localizations,omitzero"`
-}
-
 // BanUserFromGuildParams is Discord's BanUserFromGuildRequest.
 type BanUserFromGuildParams struct {
 	DeleteMessageSeconds int `json:"delete_message_seconds,omitempty"`
 	DeleteMessageDays    int `json:"delete_message_days,omitempty"`
-}
-
-// BaseCreateMessageCreate is Discord's BaseCreateMessageCreateRequest.
-type BaseCreateMessageCreate struct {
-	// At most 2000 characters.
-	Content           string                     `json:"content,omitempty"`
-	Embeds            []discord.Embed            `json:"embeds,omitzero"`
-	AllowedMentions   *discord.AllowedMentions   `json:"allowed_mentions,omitempty"`
-	StickerIDs        []discord.StickerID        `json:"sticker_ids,omitzero"`
-	Components        []discord.Component        `json:"components,omitzero"`
-	Flags             discord.MessageFlags       `json:"flags,omitempty"`
-	Attachments       []discord.UploadAttachment `json:"attachments,omitzero"`
-	Poll              *discord.PollCreate        `json:"poll,omitempty"`
-	SharedClientTheme *discord.SharedClientTheme `json:"shared_client_theme,omitempty"`
-}
-
-// BlockMessageActionMetadata is Discord's BlockMessageActionMetadata.
-type BlockMessageActionMetadata struct {
-	// At most 300 characters.
-	CustomMessage string `json:"custom_message,omitempty"`
 }
 
 // BotPartnerSDKTokenParams is the body of BotPartnerSDKToken.
@@ -125,12 +81,6 @@ type BotPartnerSDKTokenParams struct {
 type BotPartnerSDKUnmergeProvisionalAccountParams struct {
 	// At most 1024 characters.
 	ExternalUserID string `json:"external_user_id"`
-}
-
-// BulkBanUsersFromGuildParams is Discord's BulkBanUsersRequest.
-type BulkBanUsersFromGuildParams struct {
-	UserIDs              []discord.UserID `json:"user_ids"`
-	DeleteMessageSeconds int              `json:"delete_message_seconds,omitempty"`
 }
 
 // BulkDeleteMessagesParams is the body of BulkDeleteMessages.
@@ -154,43 +104,6 @@ type BulkUpdateGuildChannelsItem struct {
 	Position        int                    `json:"position,omitempty"`
 	ParentID        discord.ChannelID      `json:"parent_id,omitempty"`
 	LockPermissions discord.Optional[bool] `json:"lock_permissions,omitzero"`
-}
-
-// ByNWeekday is Discord's ByNWeekday.
-type ByNWeekday struct {
-	// The week to reoccur on (1-5, where 5 represents the last week)
-	N int `json:"n"`
-	// The day within the week to reoccur on
-	Day discord.RecurrenceRuleWeekday `json:"day"`
-}
-
-// ChannelSelectComponentForMessage is Discord's ChannelSelectComponentForMessageRequest.
-type ChannelSelectComponentForMessage struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// At most 100 characters.
-	CustomID string `json:"custom_id"`
-	// At most 150 characters.
-	Placeholder   string                      `json:"placeholder,omitempty"`
-	MinValues     int                         `json:"min_values,omitempty"`
-	MaxValues     int                         `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool]      `json:"disabled,omitzero"`
-	Required      discord.Optional[bool]      `json:"required,omitzero"`
-	DefaultValues []ChannelSelectDefaultValue `json:"default_values,omitzero"`
-	ChannelTypes  []discord.ChannelType       `json:"channel_types,omitzero"`
-}
-
-// ChannelSelectDefaultValue is Discord's ChannelSelectDefaultValue.
-type ChannelSelectDefaultValue struct {
-	Type discord.SnowflakeSelectDefaultValueType `json:"type"`
-	ID   discord.Snowflake                       `json:"id"`
-}
-
-// ComponentEmojiFor is Discord's ComponentEmojiForRequest.
-type ComponentEmojiFor struct {
-	ID discord.Snowflake `json:"id,omitempty"`
-	// At most 32 characters.
-	Name string `json:"name"`
 }
 
 // CreateApplicationCommandParams is Discord's ApplicationCommandCreateRequest.
@@ -221,14 +134,14 @@ type CreateApplicationEmojiParams struct {
 // CreateAutoModerationRuleParams is the body of CreateAutoModerationRule: the fields of DefaultKeywordListUpsertRequest, KeywordUpsertRequest, MLSpamUpsertRequest, MentionSpamUpsertRequest, UserProfileUpsertRequest in one struct, since Discord tells them apart by their content.
 type CreateAutoModerationRuleParams struct {
 	// At most 100 characters.
-	Name            string                             `json:"name"`
-	EventType       discord.AutoModerationEventType    `json:"event_type"`
-	Actions         []discord.AutoModerationAction     `json:"actions,omitzero"`
-	Enabled         discord.Optional[bool]             `json:"enabled,omitzero"`
-	ExemptRoles     []discord.RoleID                   `json:"exempt_roles,omitzero"`
-	ExemptChannels  []discord.ChannelID                `json:"exempt_channels,omitzero"`
-	TriggerType     discord.AutoModerationTriggerType  `json:"trigger_type"`
-	TriggerMetadata *DefaultKeywordListTriggerMetadata `json:"trigger_metadata,omitempty"`
+	Name            string                                     `json:"name"`
+	EventType       discord.AutoModerationEventType            `json:"event_type"`
+	Actions         []discord.AutoModerationAction             `json:"actions,omitzero"`
+	Enabled         discord.Optional[bool]                     `json:"enabled,omitzero"`
+	ExemptRoles     []discord.RoleID                           `json:"exempt_roles,omitzero"`
+	ExemptChannels  []discord.ChannelID                        `json:"exempt_channels,omitzero"`
+	TriggerType     discord.AutoModerationTriggerType          `json:"trigger_type"`
+	TriggerMetadata *discord.DefaultKeywordListTriggerMetadata `json:"trigger_metadata,omitempty"`
 }
 
 // CreateChannelInviteParams is the body of CreateChannelInvite: the fields of CreateGroupDMInviteRequest, CreateGuildInviteRequest in one struct, since Discord tells them apart by their content.
@@ -332,8 +245,8 @@ type CreateGuildScheduledEventParams struct {
 	EntityType         discord.ScheduledEventEntityType   `json:"entity_type"`
 	ChannelID          discord.ChannelID                  `json:"channel_id,omitempty"`
 	// Recurrence rule for the scheduled event
-	RecurrenceRule *RecurrenceRule         `json:"recurrence_rule,omitempty"`
-	EntityMetadata *EntityMetadataExternal `json:"entity_metadata,omitempty"`
+	RecurrenceRule *discord.RecurrenceRule         `json:"recurrence_rule,omitempty"`
+	EntityMetadata *discord.EntityMetadataExternal `json:"entity_metadata,omitempty"`
 }
 
 // CreateGuildSoundboardSoundParams is Discord's SoundboardCreateRequest.
@@ -385,10 +298,10 @@ type CreateLobbyMessageParams struct {
 
 // CreateLobbyParams is the body of CreateLobby.
 type CreateLobbyParams struct {
-	IdleTimeoutSeconds int               `json:"idle_timeout_seconds,omitempty"`
-	Members            []LobbyMember     `json:"members,omitzero"`
-	Metadata           map[string]string `json:"metadata,omitzero"`
-	Flags              int               `json:"flags,omitempty"`
+	IdleTimeoutSeconds int                   `json:"idle_timeout_seconds,omitempty"`
+	Members            []discord.LobbyMember `json:"members,omitzero"`
+	Metadata           map[string]string     `json:"metadata,omitzero"`
+	Flags              int                   `json:"flags,omitempty"`
 	// At most 512 characters.
 	OverrideEventWebhooksURL string `json:"override_event_webhooks_url,omitempty"`
 }
@@ -438,7 +351,7 @@ type CreateThreadParams struct {
 	AutoArchiveDuration discord.ThreadAutoArchiveDuration `json:"auto_archive_duration,omitempty"`
 	RateLimitPerUser    int                               `json:"rate_limit_per_user,omitempty"`
 	AppliedTags         []discord.TagID                   `json:"applied_tags,omitzero"`
-	Message             *BaseCreateMessageCreate          `json:"message,omitempty"`
+	Message             *discord.MessageSend              `json:"message,omitempty"`
 	Type                discord.ChannelType               `json:"type,omitempty"`
 	Invitable           discord.Optional[bool]            `json:"invitable,omitzero"`
 }
@@ -450,12 +363,6 @@ type CreateWebhookParams struct {
 	Avatar string `json:"avatar,omitempty"`
 }
 
-// DefaultKeywordListTriggerMetadata is Discord's DefaultKeywordListTriggerMetadata.
-type DefaultKeywordListTriggerMetadata struct {
-	AllowList []string                              `json:"allow_list,omitzero"`
-	Presets   []discord.AutoModerationKeywordPreset `json:"presets,omitzero"`
-}
-
 // EditLobbyChannelLinkParams is the body of EditLobbyChannelLink.
 type EditLobbyChannelLinkParams struct {
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
@@ -463,18 +370,12 @@ type EditLobbyChannelLinkParams struct {
 
 // EditLobbyParams is the body of EditLobby.
 type EditLobbyParams struct {
-	IdleTimeoutSeconds discord.Nullable[int]               `json:"idle_timeout_seconds,omitzero"`
-	Metadata           discord.Nullable[map[string]string] `json:"metadata,omitzero"`
-	Members            discord.Nullable[[]LobbyMember]     `json:"members,omitzero"`
-	Flags              discord.Nullable[int]               `json:"flags,omitzero"`
+	IdleTimeoutSeconds discord.Nullable[int]                   `json:"idle_timeout_seconds,omitzero"`
+	Metadata           discord.Nullable[map[string]string]     `json:"metadata,omitzero"`
+	Members            discord.Nullable[[]discord.LobbyMember] `json:"members,omitzero"`
+	Flags              discord.Nullable[int]                   `json:"flags,omitzero"`
 	// At most 512 characters.
 	OverrideEventWebhooksURL discord.Nullable[string] `json:"override_event_webhooks_url,omitzero"`
-}
-
-// EntityMetadataExternal is Discord's EntityMetadataExternal.
-type EntityMetadataExternal struct {
-	// At most 100 characters.
-	Location string `json:"location"`
 }
 
 // ExecuteGithubCompatibleWebhookParams is Discord's GithubWebhook.
@@ -530,11 +431,6 @@ type ExecuteWebhookParams struct {
 	// At most 100 characters.
 	ThreadName  string          `json:"thread_name,omitempty"`
 	AppliedTags []discord.TagID `json:"applied_tags,omitzero"`
-}
-
-// FlagToChannelActionMetadata is Discord's FlagToChannelActionMetadata.
-type FlagToChannelActionMetadata struct {
-	ChannelID discord.ChannelID `json:"channel_id"`
 }
 
 // FollowChannelParams is the body of FollowChannel.
@@ -666,51 +562,6 @@ type GithubUser struct {
 	AvatarURL string `json:"avatar_url"`
 }
 
-// LobbyMember is Discord's LobbyMemberRequest.
-type LobbyMember struct {
-	ID       discord.Snowflake `json:"id"`
-	Metadata map[string]string `json:"metadata,omitzero"`
-	Flags    int               `json:"flags,omitempty"`
-}
-
-// MediaGalleryItem is Discord's MediaGalleryItemRequest.
-type MediaGalleryItem struct {
-	// At most 1024 characters.
-	Description string                 `json:"description,omitempty"`
-	Spoiler     discord.Optional[bool] `json:"spoiler,omitzero"`
-	Media       UnfurledMedia          `json:"media"`
-}
-
-// MentionableSelectComponentForMessage is Discord's MentionableSelectComponentForMessageRequest.
-type MentionableSelectComponentForMessage struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// At most 100 characters.
-	CustomID string `json:"custom_id"`
-	// At most 150 characters.
-	Placeholder   string                 `json:"placeholder,omitempty"`
-	MinValues     int                    `json:"min_values,omitempty"`
-	MaxValues     int                    `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool] `json:"disabled,omitzero"`
-	Required      discord.Optional[bool] `json:"required,omitzero"`
-	DefaultValues []json.RawMessage      `json:"default_values,omitzero"`
-}
-
-// OnboardingPromptOption is Discord's OnboardingPromptOptionRequest.
-type OnboardingPromptOption struct {
-	ID discord.Snowflake `json:"id,omitempty"`
-	// At most 50 characters.
-	Title string `json:"title"`
-	// At most 100 characters.
-	Description string          `json:"description,omitempty"`
-	EmojiID     discord.EmojiID `json:"emoji_id,omitempty"`
-	// At most 100 characters.
-	EmojiName     string                 `json:"emoji_name,omitempty"`
-	EmojiAnimated discord.Optional[bool] `json:"emoji_animated,omitzero"`
-	RoleIDs       []discord.RoleID       `json:"role_ids,omitzero"`
-	ChannelIDs    []discord.ChannelID    `json:"channel_ids,omitzero"`
-}
-
 // PartnerSDKTokenParams is the body of PartnerSDKToken.
 type PartnerSDKTokenParams struct {
 	ClientID discord.Snowflake `json:"client_id"`
@@ -746,51 +597,6 @@ type PutGuildsOnboardingParams struct {
 	Mode              discord.GuildOnboardingMode `json:"mode,omitempty"`
 }
 
-// RecurrenceRule is Discord's RecurrenceRule.
-type RecurrenceRule struct {
-	// Starting time of the recurrence interval
-	Start time.Time `json:"start"`
-	// Ending time of the recurrence interval
-	End *time.Time `json:"end,omitempty"`
-	// How often the event occurs
-	Frequency discord.RecurrenceRuleFrequency `json:"frequency"`
-	// The spacing between events, defined by frequency
-	Interval int `json:"interval,omitempty"`
-	// Set of specific days within a week for the event to recur on
-	ByWeekday []discord.RecurrenceRuleWeekday `json:"by_weekday,omitzero"`
-	// List of specific days within a specific week to recur on
-	ByNWeekday []ByNWeekday `json:"by_n_weekday,omitzero"`
-	// Set of specific months to recur on
-	ByMonth []discord.RecurrenceRuleMonth `json:"by_month,omitzero"`
-	// Set of specific dates within a month to recur on
-	ByMonthDay []int `json:"by_month_day,omitzero"`
-	// Set of days within a year to recur on (1-364)
-	ByYearDay []int `json:"by_year_day,omitzero"`
-	// Total number of times the event is allowed to recur
-	Count int `json:"count,omitempty"`
-}
-
-// RoleSelectComponentForMessage is Discord's RoleSelectComponentForMessageRequest.
-type RoleSelectComponentForMessage struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// At most 100 characters.
-	CustomID string `json:"custom_id"`
-	// At most 150 characters.
-	Placeholder   string                   `json:"placeholder,omitempty"`
-	MinValues     int                      `json:"min_values,omitempty"`
-	MaxValues     int                      `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool]   `json:"disabled,omitzero"`
-	Required      discord.Optional[bool]   `json:"required,omitzero"`
-	DefaultValues []RoleSelectDefaultValue `json:"default_values,omitzero"`
-}
-
-// RoleSelectDefaultValue is Discord's RoleSelectDefaultValue.
-type RoleSelectDefaultValue struct {
-	Type discord.SnowflakeSelectDefaultValueType `json:"type"`
-	ID   discord.Snowflake                       `json:"id"`
-}
-
 // SendSoundboardSoundParams is Discord's SoundboardSoundSendRequest.
 type SendSoundboardSoundParams struct {
 	SoundID       discord.SoundID   `json:"sound_id"`
@@ -807,55 +613,6 @@ type SetChannelPermissionOverwriteParams struct {
 // SetGuildApplicationCommandPermissionsParams is the body of SetGuildApplicationCommandPermissions.
 type SetGuildApplicationCommandPermissionsParams struct {
 	Permissions []discord.ApplicationCommandPermission `json:"permissions,omitzero"`
-}
-
-// StringSelectComponentForMessage is Discord's StringSelectComponentForMessageRequest.
-type StringSelectComponentForMessage struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// At most 100 characters.
-	CustomID string `json:"custom_id"`
-	// At most 150 characters.
-	Placeholder string                  `json:"placeholder,omitempty"`
-	MinValues   int                     `json:"min_values,omitempty"`
-	MaxValues   int                     `json:"max_values,omitempty"`
-	Disabled    discord.Optional[bool]  `json:"disabled,omitzero"`
-	Required    discord.Optional[bool]  `json:"required,omitzero"`
-	Options     []StringSelectOptionFor `json:"options"`
-}
-
-// StringSelectOptionFor is Discord's StringSelectOptionForRequest.
-type StringSelectOptionFor struct {
-	// At most 100 characters.
-	Label string `json:"label"`
-	// At most 100 characters.
-	Value string `json:"value"`
-	// At most 100 characters.
-	Description string                 `json:"description,omitempty"`
-	Default     discord.Optional[bool] `json:"default,omitzero"`
-	Emoji       *ComponentEmojiFor     `json:"emoji,omitempty"`
-}
-
-// ThumbnailComponentForMessage is Discord's ThumbnailComponentForMessageRequest.
-type ThumbnailComponentForMessage struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// At most 1024 characters.
-	Description string                 `json:"description,omitempty"`
-	Spoiler     discord.Optional[bool] `json:"spoiler,omitzero"`
-	Media       UnfurledMedia          `json:"media"`
-}
-
-// UnfurledMedia is Discord's UnfurledMediaRequest.
-type UnfurledMedia struct {
-	// At most 2048 characters.
-	URL string `json:"url"`
-}
-
-// UnfurledMediaRequestWithAttachmentReferenceRequired is Discord's UnfurledMediaRequestWithAttachmentReferenceRequired.
-type UnfurledMediaRequestWithAttachmentReferenceRequired struct {
-	// At most 2048 characters.
-	URL string `json:"url"`
 }
 
 // UpdateApplicationCommandParams is Discord's ApplicationCommandPatchRequestPartial.
@@ -900,7 +657,7 @@ type UpdateAutoModerationRuleParams struct {
 	ExemptRoles     discord.Nullable[[]discord.RoleID]                  `json:"exempt_roles,omitzero"`
 	ExemptChannels  discord.Nullable[[]discord.ChannelID]               `json:"exempt_channels,omitzero"`
 	TriggerType     discord.Optional[discord.AutoModerationTriggerType] `json:"trigger_type,omitzero"`
-	TriggerMetadata *DefaultKeywordListTriggerMetadata                  `json:"trigger_metadata,omitempty"`
+	TriggerMetadata *discord.DefaultKeywordListTriggerMetadata          `json:"trigger_metadata,omitempty"`
 }
 
 // UpdateChannelParams is the body of UpdateChannel: the fields of UpdateDMRequestPartial, UpdateGroupDMRequestPartial, UpdateGuildChannelRequestPartial, UpdateThreadRequestPartial in one struct, since Discord tells them apart by their content.
@@ -1027,8 +784,8 @@ type UpdateGuildScheduledEventParams struct {
 	PrivacyLevel       discord.Optional[discord.ScheduledEventPrivacyLevel] `json:"privacy_level,omitzero"`
 	ChannelID          discord.Nullable[discord.ChannelID]                  `json:"channel_id,omitzero"`
 	// Recurrence rule for the scheduled event
-	RecurrenceRule discord.Nullable[RecurrenceRule] `json:"recurrence_rule,omitzero"`
-	EntityMetadata *EntityMetadataExternal          `json:"entity_metadata,omitempty"`
+	RecurrenceRule discord.Nullable[discord.RecurrenceRule] `json:"recurrence_rule,omitzero"`
+	EntityMetadata *discord.EntityMetadataExternal          `json:"entity_metadata,omitempty"`
 }
 
 // UpdateGuildSoundboardSoundParams is Discord's SoundboardPatchRequestPartial.
@@ -1099,12 +856,12 @@ type UpdateMyApplicationParams struct {
 	Type                    discord.Nullable[discord.ApplicationType]                      `json:"type,omitzero"`
 	Tags                    discord.Nullable[[]string]                                     `json:"tags,omitzero"`
 	// At most 2048 characters.
-	CustomInstallURL discord.Nullable[string]                         `json:"custom_install_url,omitzero"`
-	InstallParams    discord.Nullable[ApplicationOAuth2InstallParams] `json:"install_params,omitzero"`
+	CustomInstallURL discord.Nullable[string]                                 `json:"custom_install_url,omitzero"`
+	InstallParams    discord.Nullable[discord.ApplicationOAuth2InstallParams] `json:"install_params,omitzero"`
 	// At most 2048 characters.
-	RoleConnectionsVerificationURL discord.Nullable[string]                                             `json:"role_connections_verification_url,omitzero"`
-	IntegrationTypesConfig         discord.Nullable[map[string]ApplicationIntegrationTypeConfiguration] `json:"integration_types_config,omitzero"`
-	EventWebhooksStatus            discord.Nullable[discord.ApplicationEventWebhooksStatus]             `json:"event_webhooks_status,omitzero"`
+	RoleConnectionsVerificationURL discord.Nullable[string]                                                     `json:"role_connections_verification_url,omitzero"`
+	IntegrationTypesConfig         discord.Nullable[map[string]discord.ApplicationIntegrationTypeConfiguration] `json:"integration_types_config,omitzero"`
+	EventWebhooksStatus            discord.Nullable[discord.ApplicationEventWebhooksStatus]                     `json:"event_webhooks_status,omitzero"`
 	// Event webhooks URL for the app to receive webhook events (at most 2048 characters).
 	EventWebhooksURL   discord.Nullable[string]               `json:"event_webhooks_url,omitzero"`
 	EventWebhooksTypes discord.Nullable[[]discord.ActionType] `json:"event_webhooks_types,omitzero"`
@@ -1138,13 +895,13 @@ type UpdateMyUserParams struct {
 // UpdateOnboardingPrompt is Discord's UpdateOnboardingPromptRequest.
 type UpdateOnboardingPrompt struct {
 	// At most 100 characters.
-	Title        string                       `json:"title"`
-	Options      []OnboardingPromptOption     `json:"options"`
-	SingleSelect discord.Optional[bool]       `json:"single_select,omitzero"`
-	Required     discord.Optional[bool]       `json:"required,omitzero"`
-	InOnboarding discord.Optional[bool]       `json:"in_onboarding,omitzero"`
-	Type         discord.OnboardingPromptType `json:"type,omitempty"`
-	ID           discord.Snowflake            `json:"id"`
+	Title        string                           `json:"title"`
+	Options      []discord.OnboardingPromptOption `json:"options"`
+	SingleSelect discord.Optional[bool]           `json:"single_select,omitzero"`
+	Required     discord.Optional[bool]           `json:"required,omitzero"`
+	InOnboarding discord.Optional[bool]           `json:"in_onboarding,omitzero"`
+	Type         discord.OnboardingPromptType     `json:"type,omitempty"`
+	ID           discord.Snowflake                `json:"id"`
 }
 
 // UpdateOriginalWebhookMessageParams is Discord's IncomingWebhookUpdateRequestPartial.
@@ -1215,32 +972,6 @@ type UpdateWebhookParams struct {
 	Name      discord.Optional[string]            `json:"name,omitzero"`
 	Avatar    discord.Nullable[string]            `json:"avatar,omitzero"`
 	ChannelID discord.Nullable[discord.ChannelID] `json:"channel_id,omitzero"`
-}
-
-// UserCommunicationDisabledActionMetadata is Discord's UserCommunicationDisabledActionMetadata.
-type UserCommunicationDisabledActionMetadata struct {
-	DurationSeconds int `json:"duration_seconds,omitempty"`
-}
-
-// UserSelectComponentForMessage is Discord's UserSelectComponentForMessageRequest.
-type UserSelectComponentForMessage struct {
-	Type discord.ComponentType `json:"type"`
-	ID   int                   `json:"id,omitempty"`
-	// At most 100 characters.
-	CustomID string `json:"custom_id"`
-	// At most 150 characters.
-	Placeholder   string                   `json:"placeholder,omitempty"`
-	MinValues     int                      `json:"min_values,omitempty"`
-	MaxValues     int                      `json:"max_values,omitempty"`
-	Disabled      discord.Optional[bool]   `json:"disabled,omitzero"`
-	Required      discord.Optional[bool]   `json:"required,omitzero"`
-	DefaultValues []UserSelectDefaultValue `json:"default_values,omitzero"`
-}
-
-// UserSelectDefaultValue is Discord's UserSelectDefaultValue.
-type UserSelectDefaultValue struct {
-	Type discord.SnowflakeSelectDefaultValueType `json:"type"`
-	ID   discord.Snowflake                       `json:"id"`
 }
 
 // WebhookSlackEmbed is Discord's WebhookSlackEmbed.

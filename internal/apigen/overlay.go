@@ -37,7 +37,8 @@ var models = map[string]string{
 	"ModalSubmitInteractionMetadataResponse":        "MessageInteractionMetadata",
 	"CustomClientThemeResponse":                     "SharedClientTheme", "CustomClientThemeShareRequest": "SharedClientTheme",
 	"MessageCreateRequest": "MessageSend", "MessageAllowedMentionsRequest": "AllowedMentions",
-	"ResolvedObjectsResponse": "ResolvedData", "MessageAttachmentRequest": "UploadAttachment",
+	"BaseCreateMessageCreateRequest": "MessageSend", // a forum thread's first message
+	"ResolvedObjectsResponse":        "ResolvedData", "MessageAttachmentRequest": "UploadAttachment",
 
 	// Embeds: one type for what Discord sends and what a bot sends.
 	"MessageEmbedResponse": "Embed", "RichEmbed": "Embed",
@@ -227,8 +228,8 @@ var fieldTypes = map[string]string{
 	// Flags are bit sets with named bits (the spec says integer).
 	"IncomingWebhookRequestPartial.flags": "discord.MessageFlags", "IncomingWebhookUpdateRequestPartial.flags": "discord.MessageFlags",
 	"MessageEditRequestPartial.flags": "discord.MessageFlags", "CreateForumThreadRequest.flags": "discord.MessageFlags",
-	"BaseCreateMessageCreateRequest.flags": "discord.MessageFlags", "UpdateMessageInteractionCallbackRequest.flags": "discord.MessageFlags",
-	"UpdateGuildChannelRequestPartial.flags": "discord.ChannelFlags", "UpdateThreadRequestPartial.flags": "discord.ChannelFlags",
+	"UpdateMessageInteractionCallbackRequest.flags": "discord.MessageFlags",
+	"UpdateGuildChannelRequestPartial.flags":        "discord.ChannelFlags", "UpdateThreadRequestPartial.flags": "discord.ChannelFlags",
 	"update_guild_member.flags": "discord.MemberFlags", "update_my_guild_member.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
 	"GuildPatchRequestPartial.system_channel_flags": "discord.SystemChannelFlags",
 }
@@ -287,7 +288,6 @@ var fieldLimits = map[string]string{
 	"IncomingWebhookRequestPartial.content":       "at most 2000 characters",
 	"IncomingWebhookUpdateRequestPartial.content": "at most 2000 characters",
 	"MessageEditRequestPartial.content":           "at most 2000 characters",
-	"BaseCreateMessageCreateRequest.content":      "at most 2000 characters",
 }
 
 // pagers are the list operations that get an iterator: the cursor

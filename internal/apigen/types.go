@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"go/ast"
 	"sort"
 	"strings"
 )
@@ -37,13 +38,14 @@ type gen struct {
 	ops  []*operation
 	hw   *handwritten
 
-	types     map[string]*goType // "discord.X" / "rest.X" -> type
-	named     map[string]string  // schema name -> qualified Go type
-	inModels  map[string]bool    // schema reachable from a response: its type lives in discord
-	checked   map[string]string  // schema -> hand-written type it maps onto
-	bodyNames map[string]string  // schema name -> rest name when it is an operation's body
-	cur       *goType            // the type whose fields are being typed
-	errs      []string
+	types      map[string]*goType // "discord.X" / "rest.X" -> type
+	named      map[string]string  // schema name -> qualified Go type
+	inModels   map[string]bool    // schema reachable from a response: its type lives in discord
+	modelNames map[string]bool    // Go names of the generated models
+	checked    map[string]string  // schema -> hand-written type it maps onto
+	bodyNames  map[string]string  // schema name -> rest name when it is an operation's body
+	cur        *goType            // the type whose fields are being typed
+	errs       []string
 }
 
 func newGen(s *spec, ops []*operation, hw *handwritten) *gen {
@@ -56,6 +58,12 @@ func newGen(s *spec, ops []*operation, hw *handwritten) *gen {
 			for _, c := range op.Responses[code].Content {
 				g.reach(c.Schema)
 			}
+		}
+	}
+	g.modelNames = map[string]bool{}
+	for n := range g.inModels {
+		if _, mapped := models[n]; !mapped {
+			g.modelNames[goName(n)] = true
 		}
 	}
 	return g
@@ -131,16 +139,20 @@ func (g *gen) ref(name string) string {
 		q := "discord." + target
 		g.named[name] = q
 		g.checked[name] = target
-		// The hand-written type may use types only the spec has: resolve
+		// The hand-written struct may use types only the spec has: resolve
 		// its properties so that they are generated.
-		props, _ := flatten(g, s)
-		for _, k := range props.keys {
-			g.expr(props.m[k], k)
+		if _, isStruct := g.hw.types[target].(*ast.StructType); isStruct {
+			props, _ := flatten(g, s)
+			for _, k := range props.keys {
+				g.expr(props.m[k], k)
+			}
 		}
 		return q
 	}
+	// A request schema named like a model (RecurrenceRule beside
+	// RecurrenceRuleResponse) is the same entity: one type, in discord.
 	pkg := "rest"
-	if g.inModels[name] || mapped {
+	if g.inModels[name] || mapped || g.modelNames[goName(name)] {
 		pkg = "discord"
 	}
 	if !mapped {
