@@ -184,18 +184,6 @@ type ActivitiesAttachment struct {
 	Attachment Attachment `json:"attachment"`
 }
 
-// ActivityActionType is Discord's ActivityActionTypes.
-type ActivityActionType int
-
-// ActivityActionType values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	ActivityActionTypeJoin          ActivityActionType = 1
-	ActivityActionTypeSpectate      ActivityActionType = 2
-	ActivityActionTypeListen        ActivityActionType = 3
-	ActivityActionTypeJoinRequest   ActivityActionType = 5
-	ActivityActionTypeStreamRequest ActivityActionType = 6
-)
-
 // ActivityInstanceCallback is Discord's ActivityInstanceCallbackResponse.
 type ActivityInstanceCallback struct {
 	ID string `json:"id"`
@@ -361,11 +349,6 @@ type Ban struct {
 	Reason string `json:"reason"`
 }
 
-// BlockMessageActionMetadata is Discord's BlockMessageActionMetadataResponse, BlockMessageActionMetadata.
-type BlockMessageActionMetadata struct {
-	CustomMessage string `json:"custom_message,omitempty"`
-}
-
 // BulkBanUsers is Discord's BulkBanUsersRequest, BulkBanUsersResponse.
 type BulkBanUsers struct {
 	UserIDs              []UserID `json:"user_ids,omitempty"`
@@ -472,19 +455,6 @@ type EmbeddedActivityInstance struct {
 	Users         []Snowflake     `json:"users"`
 }
 
-// EmbeddedActivityLocationKind is Discord's EmbeddedActivityLocationKind.
-type EmbeddedActivityLocationKind string
-
-// EmbeddedActivityLocationKind values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// guild channel
-	EmbeddedActivityLocationKindGuildChannel EmbeddedActivityLocationKind = "gc"
-	// private channel
-	EmbeddedActivityLocationKindPrivateChannel EmbeddedActivityLocationKind = "pc"
-	// party
-	EmbeddedActivityLocationKindParty EmbeddedActivityLocationKind = "party"
-)
-
 // EntitlementOwnerType is Discord's EntitlementOwnerTypes.
 type EntitlementOwnerType int
 
@@ -517,22 +487,9 @@ type EntityMetadataExternal struct {
 	Location string `json:"location"`
 }
 
-// FlagToChannelActionMetadata is Discord's FlagToChannelActionMetadataResponse, FlagToChannelActionMetadata.
-type FlagToChannelActionMetadata struct {
-	ChannelID ChannelID `json:"channel_id"`
-}
-
 // Gateway is Discord's GatewayResponse.
 type Gateway struct {
 	URL string `json:"url"`
-}
-
-// GuildChannelLocation is Discord's GuildChannelLocation.
-type GuildChannelLocation struct {
-	ID        string                       `json:"id"`
-	Kind      EmbeddedActivityLocationKind `json:"kind"`
-	ChannelID ChannelID                    `json:"channel_id"`
-	GuildID   GuildID                      `json:"guild_id"`
 }
 
 // GuildHomeSettings is Discord's GuildHomeSettingsResponse.
@@ -586,21 +543,6 @@ type GuildLiveliness struct {
 	MsgActivityBins []int      `json:"msg_activity_bins"`
 	LastUpdatedTs   *time.Time `json:"last_updated_ts,omitempty"`
 }
-
-// GuildMemberVerificationFormFieldType is Discord's GuildMemberVerificationFormFieldType.
-type GuildMemberVerificationFormFieldType string
-
-// GuildMemberVerificationFormFieldType values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// Field requiring applicant to acknowledge list of terms
-	GuildMemberVerificationFormFieldTypeTerms GuildMemberVerificationFormFieldType = "TERMS"
-	// Short text input field
-	GuildMemberVerificationFormFieldTypeTextInput GuildMemberVerificationFormFieldType = "TEXT_INPUT"
-	// Long-form text input field
-	GuildMemberVerificationFormFieldTypeParagraph GuildMemberVerificationFormFieldType = "PARAGRAPH"
-	// Field where applicant selects one of many options
-	GuildMemberVerificationFormFieldTypeMultipleChoice GuildMemberVerificationFormFieldType = "MULTIPLE_CHOICE"
-)
 
 // GuildOnboarding is Discord's GuildOnboardingResponse.
 type GuildOnboarding struct {
@@ -783,23 +725,6 @@ const (
 	HasOptionNoSnapshot HasOption = "-snapshot"
 )
 
-// IntegrationExpireGracePeriodType is Discord's IntegrationExpireGracePeriodTypes.
-type IntegrationExpireGracePeriodType int
-
-// IntegrationExpireGracePeriodType values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// 1 day
-	IntegrationExpireGracePeriodTypeOneDay IntegrationExpireGracePeriodType = 1
-	// 3 days
-	IntegrationExpireGracePeriodTypeThreeDays IntegrationExpireGracePeriodType = 3
-	// 7 days
-	IntegrationExpireGracePeriodTypeSevenDays IntegrationExpireGracePeriodType = 7
-	// 14 days
-	IntegrationExpireGracePeriodTypeFourteenDays IntegrationExpireGracePeriodType = 14
-	// 30 days
-	IntegrationExpireGracePeriodTypeThirtyDays IntegrationExpireGracePeriodType = 30
-)
-
 // IntegrationType is Discord's IntegrationTypes.
 type IntegrationType string
 
@@ -834,84 +759,6 @@ type InteractionCallbackResource struct {
 type InteractionCallbackResponse struct {
 	Interaction InteractionCallback          `json:"interaction"`
 	Resource    *InteractionCallbackResource `json:"resource,omitempty"`
-}
-
-// InviteApplication is Discord's InviteApplicationResponse.
-type InviteApplication struct {
-	ID                     Snowflake                                          `json:"id"`
-	Name                   string                                             `json:"name"`
-	Icon                   string                                             `json:"icon"`
-	Description            string                                             `json:"description"`
-	Type                   ApplicationType                                    `json:"type"`
-	CoverImage             string                                             `json:"cover_image,omitempty"`
-	PrimarySKUID           Snowflake                                          `json:"primary_sku_id,omitempty"`
-	Bot                    *User                                              `json:"bot,omitempty"`
-	Slug                   string                                             `json:"slug,omitempty"`
-	GuildID                GuildID                                            `json:"guild_id,omitempty"`
-	RPCOrigins             []string                                           `json:"rpc_origins,omitempty"`
-	BotPublic              bool                                               `json:"bot_public,omitempty"`
-	BotRequireCodeGrant    bool                                               `json:"bot_require_code_grant,omitempty"`
-	TermsOfServiceURL      string                                             `json:"terms_of_service_url,omitempty"`
-	PrivacyPolicyURL       string                                             `json:"privacy_policy_url,omitempty"`
-	CustomInstallURL       string                                             `json:"custom_install_url,omitempty"`
-	InstallParams          *ApplicationOAuth2InstallParams                    `json:"install_params,omitempty"`
-	IntegrationTypesConfig map[string]ApplicationIntegrationTypeConfiguration `json:"integration_types_config,omitempty"`
-	VerifyKey              string                                             `json:"verify_key"`
-	Flags                  int                                                `json:"flags"`
-	FlagsNew               string                                             `json:"flags_new"`
-	MaxParticipants        int                                                `json:"max_participants,omitempty"`
-	Tags                   []string                                           `json:"tags,omitempty"`
-}
-
-// InviteChannel is Discord's InviteChannelResponse.
-type InviteChannel struct {
-	ID         ChannelID                `json:"id"`
-	Type       ChannelType              `json:"type"`
-	Name       string                   `json:"name"`
-	Icon       string                   `json:"icon,omitempty"`
-	Recipients []InviteChannelRecipient `json:"recipients,omitempty"`
-}
-
-// InviteChannelRecipient is Discord's InviteChannelRecipientResponse.
-type InviteChannelRecipient struct {
-	ID       Snowflake `json:"id"`
-	Username string    `json:"username"`
-	Avatar   string    `json:"avatar"`
-}
-
-// InviteGuild is Discord's InviteGuildResponse.
-type InviteGuild struct {
-	ID                       GuildID           `json:"id"`
-	Name                     string            `json:"name"`
-	Splash                   string            `json:"splash"`
-	Banner                   string            `json:"banner"`
-	Description              string            `json:"description"`
-	Icon                     string            `json:"icon"`
-	Features                 []GuildFeature    `json:"features"`
-	VerificationLevel        VerificationLevel `json:"verification_level"`
-	VanityURLCode            string            `json:"vanity_url_code"`
-	NSFWLevel                NSFWLevel         `json:"nsfw_level"`
-	NSFW                     bool              `json:"nsfw"`
-	PremiumSubscriptionCount int               `json:"premium_subscription_count"`
-}
-
-// InviteGuildRole is Discord's InviteGuildRoleResponse.
-type InviteGuildRole struct {
-	ID           RoleID      `json:"id"`
-	Name         string      `json:"name"`
-	Position     int         `json:"position"`
-	Color        int         `json:"color"`
-	Colors       RoleColors  `json:"colors"`
-	Icon         string      `json:"icon"`
-	UnicodeEmoji string      `json:"unicode_emoji"`
-	Permissions  Permissions `json:"permissions,omitempty"`
-}
-
-// KeywordTriggerMetadata is Discord's KeywordTriggerMetadataResponse.
-type KeywordTriggerMetadata struct {
-	KeywordFilter []string `json:"keyword_filter"`
-	RegexPatterns []string `json:"regex_patterns"`
-	AllowList     []string `json:"allow_list"`
 }
 
 // ListApplicationEmojis is Discord's ListApplicationEmojisResponse.
@@ -1038,12 +885,6 @@ const (
 	LocaleZhTw Locale = "zh-TW"
 )
 
-// MentionSpamTriggerMetadata is Discord's MentionSpamTriggerMetadataResponse.
-type MentionSpamTriggerMetadata struct {
-	MentionTotalLimit            int  `json:"mention_total_limit"`
-	MentionRaidProtectionEnabled bool `json:"mention_raid_protection_enabled"`
-}
-
 // MessageLobbyMember is Discord's MessageLobbyMemberResponse.
 type MessageLobbyMember struct {
 	AdditionalName string `json:"additional_name"`
@@ -1072,22 +913,6 @@ const (
 	MetadataItemTypeBooleanNotEqual MetadataItemType = 8
 )
 
-// MultipleChoiceFormField is Discord's MultipleChoiceFormFieldResponse.
-type MultipleChoiceFormField struct {
-	// Type of form field
-	FieldType GuildMemberVerificationFormFieldType `json:"field_type"`
-	// Label shown above field
-	Label string `json:"label,omitempty"`
-	// Optional helper text shown below label
-	Description string `json:"description,omitempty"`
-	// Whether applicant must fill in field
-	Required bool `json:"required,omitempty"`
-	// Choices applicant can select from
-	Choices []string `json:"choices"`
-	// Index of choice selected by applicant
-	Response int `json:"response,omitempty"`
-}
-
 // MyGuild is Discord's MyGuildResponse.
 type MyGuild struct {
 	ID                       GuildID        `json:"id"`
@@ -1100,37 +925,6 @@ type MyGuild struct {
 	ApproximateMemberCount   int            `json:"approximate_member_count,omitempty"`
 	ApproximatePresenceCount int            `json:"approximate_presence_count,omitempty"`
 }
-
-// NameplatePalette is Discord's NameplatePalette.
-type NameplatePalette string
-
-// NameplatePalette values. Discord adds values over time; an unknown one decodes as it is.
-const (
-	// Crimson color palette
-	NameplatePaletteCrimson NameplatePalette = "crimson"
-	// Berry color palette
-	NameplatePaletteBerry NameplatePalette = "berry"
-	// Sky color palette
-	NameplatePaletteSky NameplatePalette = "sky"
-	// Teal color palette
-	NameplatePaletteTeal NameplatePalette = "teal"
-	// Forest color palette
-	NameplatePaletteForest NameplatePalette = "forest"
-	// Bubble gum color palette
-	NameplatePaletteBubbleGum NameplatePalette = "bubble_gum"
-	// Violet color palette
-	NameplatePaletteViolet NameplatePalette = "violet"
-	// Cobalt color palette
-	NameplatePaletteCobalt NameplatePalette = "cobalt"
-	// Clover color palette
-	NameplatePaletteClover NameplatePalette = "clover"
-	// Lemon color palette
-	NameplatePaletteLemon NameplatePalette = "lemon"
-	// White color palette
-	NameplatePaletteWhite NameplatePalette = "white"
-	// Black color palette
-	NameplatePaletteBlack NameplatePalette = "black"
-)
 
 // NewMemberAction is Discord's NewMemberActionResponse.
 type NewMemberAction struct {
@@ -1296,22 +1090,6 @@ const (
 	OnboardingPromptTypeDropdown OnboardingPromptType = 1
 )
 
-// ParagraphFormField is Discord's ParagraphFormFieldResponse.
-type ParagraphFormField struct {
-	// Type of form field
-	FieldType GuildMemberVerificationFormFieldType `json:"field_type"`
-	// Label shown above field
-	Label string `json:"label,omitempty"`
-	// Optional helper text shown below label
-	Description string `json:"description,omitempty"`
-	// Whether applicant must fill in field
-	Required bool `json:"required,omitempty"`
-	// Placeholder text shown in empty input
-	Placeholder string `json:"placeholder,omitempty"`
-	// Applicant's text response
-	Response string `json:"response,omitempty"`
-}
-
 // PinnedMessage is Discord's PinnedMessageResponse.
 type PinnedMessage struct {
 	PinnedAt time.Time `json:"pinned_at"`
@@ -1327,13 +1105,6 @@ type PinnedMessages struct {
 // PollAnswerDetails is Discord's PollAnswerDetailsResponse.
 type PollAnswerDetails struct {
 	Users []User `json:"users"`
-}
-
-// PrivateChannelLocation is Discord's PrivateChannelLocation.
-type PrivateChannelLocation struct {
-	ID        string                       `json:"id"`
-	Kind      EmbeddedActivityLocationKind `json:"kind"`
-	ChannelID ChannelID                    `json:"channel_id"`
 }
 
 // ProvisionalToken is Discord's ProvisionalTokenResponse.
@@ -1645,38 +1416,6 @@ const (
 	TeamMembershipStateAccepted TeamMembershipState = 2
 )
 
-// TermsFormField is Discord's TermsFormFieldResponse.
-type TermsFormField struct {
-	// Type of form field
-	FieldType GuildMemberVerificationFormFieldType `json:"field_type"`
-	// Label shown above field
-	Label string `json:"label,omitempty"`
-	// Optional helper text shown below label
-	Description string `json:"description,omitempty"`
-	// Whether applicant must fill in field
-	Required bool `json:"required,omitempty"`
-	// Terms applicant must acknowledge
-	Values []string `json:"values"`
-	// Whether applicant accepted terms
-	Response bool `json:"response,omitempty"`
-}
-
-// TextInputFormField is Discord's TextInputFormFieldResponse.
-type TextInputFormField struct {
-	// Type of form field
-	FieldType GuildMemberVerificationFormFieldType `json:"field_type"`
-	// Label shown above field
-	Label string `json:"label,omitempty"`
-	// Optional helper text shown below label
-	Description string `json:"description,omitempty"`
-	// Whether applicant must fill in field
-	Required bool `json:"required,omitempty"`
-	// Placeholder text shown in empty input
-	Placeholder string `json:"placeholder,omitempty"`
-	// Applicant's text response
-	Response string `json:"response,omitempty"`
-}
-
 // ThreadAutoArchiveDuration is Discord's ThreadAutoArchiveDuration.
 type ThreadAutoArchiveDuration int
 
@@ -1731,11 +1470,6 @@ const (
 	ThreadSortingModeArchiveTime     ThreadSortingMode = "archive_time"
 )
 
-// UserCommunicationDisabledActionMetadata is Discord's UserCommunicationDisabledActionMetadataResponse, UserCommunicationDisabledActionMetadata.
-type UserCommunicationDisabledActionMetadata struct {
-	DurationSeconds int `json:"duration_seconds"`
-}
-
 // UserGuildOnboarding is Discord's UserGuildOnboardingResponse.
 type UserGuildOnboarding struct {
 	GuildID           GuildID             `json:"guild_id"`
@@ -1743,13 +1477,6 @@ type UserGuildOnboarding struct {
 	DefaultChannelIDs []Snowflake         `json:"default_channel_ids"`
 	Enabled           bool                `json:"enabled"`
 	Mode              GuildOnboardingMode `json:"mode"`
-}
-
-// UserProfileMetadata is Discord's UserProfileMetadataResponse.
-type UserProfileMetadata struct {
-	KeywordFilter []string `json:"keyword_filter"`
-	RegexPatterns []string `json:"regex_patterns"`
-	AllowList     []string `json:"allow_list"`
 }
 
 // VanityURL is Discord's VanityURLResponse.

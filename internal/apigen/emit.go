@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -238,3 +239,42 @@ func file(pkg string, body []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// prune drops the generated types nothing uses: resolving a hand-written
+// type's properties generates the spec's shapes for all of them, and a
+// hand-written field may have chosen another type.
+func (g *gen) prune(ms []*method) {
+	used := map[string]bool{}
+	var mark func(typ string)
+	mark = func(typ string) {
+		for _, q := range identRE.FindAllString(typ, -1) {
+			if t := g.types[q]; t != nil && !used[q] {
+				used[q] = true
+				for _, f := range t.fields {
+					mark(f.typ)
+				}
+			}
+		}
+	}
+	for _, m := range ms {
+		mark(m.body + " " + m.out)
+		for _, q := range m.query {
+			mark(q.typ)
+		}
+	}
+	for _, def := range g.hw.types {
+		ast.Inspect(def, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				mark("discord." + id.Name)
+			}
+			return true
+		})
+	}
+	for q := range g.types {
+		if !used[q] {
+			delete(g.types, q)
+		}
+	}
+}
+
+var identRE = regexp.MustCompile(`(discord|rest)\.[A-Za-z0-9_]+`)

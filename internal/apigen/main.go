@@ -84,6 +84,7 @@ func generate(specPath, root string) (map[string][]byte, error) {
 	ms := g.methods()
 	g.finalize()
 	g.checkHandwritten()
+	g.prune(ms)
 
 	var ob, pb, mb bytes.Buffer
 	g.typeDecls(&mb, "discord")
