@@ -1686,7 +1686,7 @@ func (c *Client) ListGuildScheduledEventUsersAll(ctx context.Context, guildID di
 		return page, len(page) >= o.Limit, nil
 	}
 	next := func(it discord.ScheduledEventUser) (discord.UserID, bool) {
-		return it.User.ID, true
+		return it.UserID, true
 	}
 	return pages(ctx, opts.After, false, fetch, next, func(a, b discord.UserID) bool { return a < b })
 }

@@ -303,7 +303,7 @@ var pagers = []pager{
 	{op: "list_guild_audit_log_entries", param: "before", limit: 100, items: "AuditLogEntries", cursor: "it.ID"},
 	{op: "list_my_guilds", param: "after", limit: 200, cursor: "it.ID"},
 	{op: "get_entitlements", param: "after", limit: 100, cursor: "it.ID"},
-	{op: "list_guild_scheduled_event_users", param: "after", limit: 100, cursor: "it.User.ID"},
+	{op: "list_guild_scheduled_event_users", param: "after", limit: 100, cursor: "it.UserID"},
 	{op: "get_answer_voters", param: "after", limit: 100, items: "Users", cursor: "it.ID"},
 	{op: "list_public_archived_threads", param: "before", limit: 100, items: "Threads",
 		cursor: "it.ThreadMetadata.ArchiveTimestamp", guard: "it.ThreadMetadata != nil", more: "HasMore", timeCursor: true},
