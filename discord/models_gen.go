@@ -695,7 +695,7 @@ type GuildTemplateSnapshot struct {
 	AFKChannelID                ChannelID                  `json:"afk_channel_id"`
 	AFKTimeout                  AFKTimeout                 `json:"afk_timeout"`
 	SystemChannelID             ChannelID                  `json:"system_channel_id"`
-	SystemChannelFlags          int                        `json:"system_channel_flags"`
+	SystemChannelFlags          SystemChannelFlags         `json:"system_channel_flags"`
 	Roles                       []GuildTemplateRole        `json:"roles"`
 	Channels                    []GuildTemplateChannel     `json:"channels"`
 }
@@ -806,7 +806,7 @@ type LobbyMessage struct {
 	LobbyMember        *MessageLobbyMember `json:"lobby_member,omitempty"`
 	Metadata           map[string]string   `json:"metadata,omitempty"`
 	ModerationMetadata map[string]string   `json:"moderation_metadata,omitempty"`
-	Flags              int                 `json:"flags"`
+	Flags              MessageFlags        `json:"flags"`
 	ApplicationID      ApplicationID       `json:"application_id,omitempty"`
 }
 
@@ -1255,7 +1255,7 @@ type SearchMessage struct {
 	Embeds               []Embed                     `json:"embeds"`
 	Timestamp            time.Time                   `json:"timestamp"`
 	EditedTimestamp      *time.Time                  `json:"edited_timestamp"`
-	Flags                int                         `json:"flags"`
+	Flags                MessageFlags                `json:"flags"`
 	Components           []Component                 `json:"components"`
 	Stickers             []Sticker                   `json:"stickers,omitempty"`
 	StickerItems         []StickerItem               `json:"sticker_items,omitempty"`

@@ -286,7 +286,7 @@ type CreateLobbyMessageParams struct {
 	AllowedMentions   *discord.AllowedMentions   `json:"allowed_mentions,omitempty"`
 	StickerIDs        []discord.StickerID        `json:"sticker_ids,omitzero"`
 	Components        []discord.Component        `json:"components,omitzero"`
-	Flags             int                        `json:"flags,omitempty"`
+	Flags             discord.MessageFlags       `json:"flags,omitempty"`
 	Attachments       []discord.UploadAttachment `json:"attachments,omitzero"`
 	Poll              *discord.PollCreate        `json:"poll,omitempty"`
 	SharedClientTheme *discord.SharedClientTheme `json:"shared_client_theme,omitempty"`

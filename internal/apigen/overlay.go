@@ -231,7 +231,10 @@ var fieldTypes = map[string]string{
 	"UpdateMessageInteractionCallbackRequest.flags": "discord.MessageFlags",
 	"UpdateGuildChannelRequestPartial.flags":        "discord.ChannelFlags", "UpdateThreadRequestPartial.flags": "discord.ChannelFlags",
 	"update_guild_member.flags": "discord.MemberFlags", "update_my_guild_member.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
-	"GuildPatchRequestPartial.system_channel_flags": "discord.SystemChannelFlags",
+	"GuildPatchRequestPartial.system_channel_flags":      "discord.SystemChannelFlags",
+	"GuildTemplateSnapshotResponse.system_channel_flags": "discord.SystemChannelFlags",
+	"add_guild_member.flags":                             "discord.MemberFlags", "LobbyMessageResponse.flags": "discord.MessageFlags",
+	"SearchMessageResponse.flags": "discord.MessageFlags", "SDKMessageRequest.flags": "discord.MessageFlags",
 }
 
 // reasonOps accept the X-Audit-Log-Reason header. The spec does not
