@@ -31,8 +31,8 @@ type AddGuildMemberParams struct {
 	Mute  discord.Optional[bool] `json:"mute,omitzero"`
 	Deaf  discord.Optional[bool] `json:"deaf,omitzero"`
 	// At most 10240 characters.
-	AccessToken string `json:"access_token"`
-	Flags       int    `json:"flags,omitempty"`
+	AccessToken string              `json:"access_token"`
+	Flags       discord.MemberFlags `json:"flags,omitempty"`
 }
 
 // AddLobbyMemberParams is the body of AddLobbyMember.

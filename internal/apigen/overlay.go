@@ -233,7 +233,7 @@ var fieldTypes = map[string]string{
 	"update_guild_member.flags": "discord.MemberFlags", "update_my_guild_member.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
 	"GuildPatchRequestPartial.system_channel_flags":      "discord.SystemChannelFlags",
 	"GuildTemplateSnapshotResponse.system_channel_flags": "discord.SystemChannelFlags",
-	"add_guild_member.flags":                             "discord.MemberFlags", "LobbyMessageResponse.flags": "discord.MessageFlags",
+	"BotAddGuildMemberRequest.flags":                     "discord.MemberFlags", "LobbyMessageResponse.flags": "discord.MessageFlags",
 	"SearchMessageResponse.flags": "discord.MessageFlags", "SDKMessageRequest.flags": "discord.MessageFlags",
 }
 
