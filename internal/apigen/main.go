@@ -84,6 +84,7 @@ func generate(specPath, root string) (map[string][]byte, error) {
 	ms := g.methods()
 	g.finalize()
 	g.checkHandwritten()
+	g.checkOverlay()
 	g.prune(ms)
 
 	var ob, pb, mb bytes.Buffer
@@ -146,6 +147,64 @@ func (g *gen) checkHandwritten() {
 	for k := range omitted {
 		if _, ok := g.checked[strings.Split(k, ".")[0]]; !ok {
 			g.errorf("omitted: %s is not a mapped schema", k)
+		}
+	}
+}
+
+// checkOverlay reports overlay entries that name nothing in the spec, so
+// that a typo or a spec change cannot make a correction silently vanish.
+func (g *gen) checkOverlay() {
+	ops := map[string]*operation{}
+	for _, op := range g.ops {
+		ops[op.OperationID] = op
+	}
+	schemas := g.spec.Components.Schemas.m
+	for _, table := range []map[string]bool{reasonOps, createMessageOps} {
+		for id := range table {
+			if ops[id] == nil {
+				g.errorf("overlay: no operation %s", id)
+			}
+		}
+	}
+	for name := range models {
+		if schemas[name] == nil {
+			g.errorf("models: no schema %s", name)
+		}
+	}
+	for name := range enums {
+		if schemas[name] == nil {
+			g.errorf("enums: no schema %s", name)
+		}
+	}
+	for _, table := range []map[string]string{fieldTypes, fieldLimits, omitted} {
+		for key := range table {
+			owner, prop, _ := strings.Cut(key, ".")
+			if owner == "*" {
+				continue
+			}
+			s := schemas[owner]
+			if s == nil && ops[owner] != nil && ops[owner].RequestBody != nil {
+				s = ops[owner].RequestBody.Content["application/json"].Schema
+			}
+			if s == nil {
+				g.errorf("overlay: %s: no schema or operation %s", key, owner)
+				continue
+			}
+			if props, _ := flatten(g, s); props.m[prop] == nil {
+				g.errorf("overlay: %s: %s has no property %s", key, owner, prop)
+			}
+		}
+	}
+	for key := range paramTypes {
+		id, name, _ := strings.Cut(key, ".")
+		found := false
+		if op := ops[id]; op != nil {
+			for _, p := range op.params {
+				found = found || p.Name == name
+			}
+		}
+		if !found {
+			g.errorf("paramTypes: %s names no query parameter", key)
 		}
 	}
 }

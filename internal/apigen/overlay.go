@@ -227,10 +227,9 @@ var fieldTypes = map[string]string{
 	"*.nonce": "discord.Nonce",
 	// Flags are bit sets with named bits (the spec says integer).
 	"IncomingWebhookRequestPartial.flags": "discord.MessageFlags", "IncomingWebhookUpdateRequestPartial.flags": "discord.MessageFlags",
-	"MessageEditRequestPartial.flags": "discord.MessageFlags", "CreateForumThreadRequest.flags": "discord.MessageFlags",
-	"UpdateMessageInteractionCallbackRequest.flags": "discord.MessageFlags",
-	"UpdateGuildChannelRequestPartial.flags":        "discord.ChannelFlags", "UpdateThreadRequestPartial.flags": "discord.ChannelFlags",
-	"update_guild_member.flags": "discord.MemberFlags", "update_my_guild_member.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
+	"MessageEditRequestPartial.flags":        "discord.MessageFlags",
+	"UpdateGuildChannelRequestPartial.flags": "discord.ChannelFlags", "UpdateThreadRequestPartial.flags": "discord.ChannelFlags",
+	"update_guild_member.flags": "discord.MemberFlags", "ApplicationFormPartial.flags": "discord.ApplicationFlags",
 	"GuildPatchRequestPartial.system_channel_flags":      "discord.SystemChannelFlags",
 	"GuildTemplateSnapshotResponse.system_channel_flags": "discord.SystemChannelFlags",
 	"BotAddGuildMemberRequest.flags":                     "discord.MemberFlags", "LobbyMessageResponse.flags": "discord.MessageFlags",
