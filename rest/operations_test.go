@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,12 +28,15 @@ type seen struct {
 // fakeAPI answers every request with status and answer, and records what
 // it received. The answers are written by hand from the example objects
 // of Discord's docs, with invented snowflakes.
-func fakeAPI(t *testing.T, status int, answer string) (*rest.Client, *[]seen) {
+func fakeAPI(t *testing.T, status int, answer string) (*rest.Client, func() []seen) {
 	t.Helper()
+	var mu sync.Mutex
 	var got []seen
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
 		got = append(got, seen{r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header.Clone(), b})
+		mu.Unlock()
 		if answer != "" {
 			w.Header().Set("Content-Type", "application/json")
 		}
@@ -39,7 +44,11 @@ func fakeAPI(t *testing.T, status int, answer string) (*rest.Client, *[]seen) {
 		io.WriteString(w, answer)
 	}))
 	t.Cleanup(srv.Close)
-	return rest.New("bot-token", rest.WithBaseURL(srv.URL+"/api/v10")), &got
+	return rest.New("bot-token", rest.WithBaseURL(srv.URL+"/api/v10")), func() []seen {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]seen(nil), got...)
+	}
 }
 
 // jsonEqual compares two JSON documents by value.
@@ -362,10 +371,10 @@ func TestGeneratedMethodsRoundTrip(t *testing.T) {
 			}
 			c, got := fakeAPI(t, status, r.answer)
 			r.call(t, c)
-			if len(*got) != 1 {
-				t.Fatalf("%d requests, want 1", len(*got))
+			if len(got()) != 1 {
+				t.Fatalf("%d requests, want 1", len(got()))
 			}
-			s := (*got)[0]
+			s := got()[0]
 			if s.method != r.method || s.path != "/api/v10"+r.path {
 				t.Errorf("sent %s %s, want %s /api/v10%s", s.method, s.path, r.method, r.path)
 			}
@@ -402,7 +411,7 @@ func TestNullableFieldsSendNothingNullOrAValue(t *testing.T) {
 			if _, err := c.UpdateChannel(context.Background(), 1140000000000000001, rest.UpdateChannelParams{Topic: r.topic}, rest.UpdateChannelOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if b := (*got)[0].body; string(b) != r.want {
+			if b := got()[0].body; string(b) != r.want {
 				t.Errorf("body %s, want %s", b, r.want)
 			}
 		})
@@ -420,11 +429,11 @@ func TestTheAuditLogReasonTravelsAsAHeader(t *testing.T) {
 	if err := c.DeleteGuildMember(ctx, 1130000000000000001, 80351110224678912, rest.DeleteGuildMemberOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if h := (*got)[0].header.Get("X-Audit-Log-Reason"); h != "raid%20%2F%20spam%20%C3%BCber" {
+	if h := got()[0].header.Get("X-Audit-Log-Reason"); h != "raid%20%2F%20spam%20%C3%BCber" {
 		t.Errorf("X-Audit-Log-Reason = %q", h)
 	}
-	if _, ok := (*got)[1].header["X-Audit-Log-Reason"]; ok {
-		t.Errorf("an empty reason was sent: %q", (*got)[1].header)
+	if _, ok := got()[1].header["X-Audit-Log-Reason"]; ok {
+		t.Errorf("an empty reason was sent: %q", got()[1].header)
 	}
 }
 
@@ -450,5 +459,39 @@ func TestUnknownFieldsAndEnumValuesDecode(t *testing.T) {
 	wh, err := c.GetWebhook(context.Background(), 1180000000000000001)
 	if err != nil || wh.Type != discord.WebhookType(42) {
 		t.Errorf("%+v %v", wh, err)
+	}
+}
+
+// A create-message POST is retried after a 5xx only when Discord can
+// de-duplicate it: a nonce with enforce_nonce (PROTOCOL.md §14). Any other
+// create-message POST fails rather than risk posting twice.
+func TestCreateMessageIsRetriedOnlyWithAnEnforcedNonce(t *testing.T) {
+	for _, r := range []struct {
+		name     string
+		msg      discord.MessageSend
+		requests int
+		ok       bool
+	}{
+		{"no nonce: not retried", discord.MessageSend{Content: "hi"}, 1, false},
+		{"a nonce alone: not retried", discord.MessageSend{Content: "hi", Nonce: "n-1"}, 1, false},
+		{"an enforced nonce: retried", discord.MessageSend{Content: "hi", Nonce: "n-1", EnforceNonce: true}, 2, true},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				if calls.Add(1) == 1 {
+					w.WriteHeader(http.StatusBadGateway)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, messageJSON)
+			}))
+			defer srv.Close()
+			c := rest.New("t", rest.WithBaseURL(srv.URL))
+			_, err := c.CreateMessage(context.Background(), 1140000000000000001, r.msg, rest.CreateMessageOptions{})
+			if n := int(calls.Load()); n != r.requests || (err == nil) != r.ok {
+				t.Errorf("%d requests, error %v; want %d requests, success %v", calls.Load(), err, r.requests, r.ok)
+			}
+		})
 	}
 }

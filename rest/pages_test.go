@@ -124,7 +124,8 @@ func TestListMessagesAllStopsWhenTheCallerBreaks(t *testing.T) {
 }
 
 // multipartServer records the parts of one multipart request.
-func multipartServer(t *testing.T, answer string) (*rest.Client, *[]part) {
+func multipartServer(t *testing.T, answer string) (*rest.Client, func() []part) {
+	var mu sync.Mutex
 	var parts []part
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -138,13 +139,19 @@ func multipartServer(t *testing.T, answer string) (*rest.Client, *[]part) {
 				break
 			}
 			b, _ := io.ReadAll(p)
+			mu.Lock()
 			parts = append(parts, part{p.FormName(), p.FileName(), string(b)})
+			mu.Unlock()
 		}
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, answer)
 	}))
 	t.Cleanup(srv.Close)
-	return rest.New("t", rest.WithBaseURL(srv.URL)), &parts
+	return rest.New("t", rest.WithBaseURL(srv.URL)), func() []part {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]part(nil), parts...)
+	}
 }
 
 type part struct{ name, file, body string }
@@ -163,8 +170,8 @@ func TestCreateMessageUploadsFiles(t *testing.T) {
 		{"payload_json", "", `{"content":"report","attachments":[{"id":"0","filename":"r.csv","description":"numbers"}]}`},
 		{"files[0]", "r.csv", "a,b\n1,2\n"},
 	}
-	if fmt.Sprint(*parts) != fmt.Sprint(want) {
-		t.Errorf("parts\n%q\nwant\n%q", *parts, want)
+	if fmt.Sprint(parts()) != fmt.Sprint(want) {
+		t.Errorf("parts\n%q\nwant\n%q", parts(), want)
 	}
 }
 
@@ -178,7 +185,7 @@ func TestCreateGuildStickerSendsFormFieldsAndOneFile(t *testing.T) {
 		t.Fatalf("%+v %v", got, err)
 	}
 	want := []part{{"description", "", "hello"}, {"name", "", "wave"}, {"tags", "", "wave"}, {"file", "wave.png", "PNG"}}
-	if fmt.Sprint(*parts) != fmt.Sprint(want) {
-		t.Errorf("parts\n%q\nwant\n%q", *parts, want)
+	if fmt.Sprint(parts()) != fmt.Sprint(want) {
+		t.Errorf("parts\n%q\nwant\n%q", parts(), want)
 	}
 }
