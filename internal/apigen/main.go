@@ -6,25 +6,38 @@
 //
 //	go run ./internal/apigen -spec ../shared/discord-api-spec/openapi.json -root .
 //
-// go generate runs it from rest/ and discord/ (see rest/doc.go and
-// discord/doc.go); its output is committed, and a test in this package
-// fails when the committed output is stale.
+// go generate runs it from rest/ and discord/ (see rest/generate.go and
+// discord/doc.go); its output is committed, .ci/run fails when
+// regenerating changes it, and a test in this package fails when the
+// committed output is stale.
+//
+// The files, by idea: spec.go reads the spec, overlay.go is every decision
+// the spec does not make (the tables), handwritten.go reads the
+// hand-written discord types, types.go turns schemas into Go types,
+// emit.go writes them, ops.go and pages.go write the methods and
+// iterators, main.go runs it all and checks the result.
 //
 // Why it is shaped this way:
 //
 //   - One type per entity. The spec has many schemas per entity
-//     (MessageResponse, BasicMessageResponse, MessageCreateResponse...) and
-//     discord already has hand-written models that the gateway events are
-//     built on and that are tuned for decoding MESSAGE_CREATE on the hot
-//     path. So the hand-written types are the models: one table (models in
-//     overlay.go) maps spec schemas onto them, and only schemas with no
-//     hand-written type are generated. For every mapped schema the
-//     generator checks that each property has a JSON field in the Go type,
-//     or is listed in omitted with a reason, so "hand-written" never means
-//     "incomplete" without saying so.
+//     (MessageResponse, BasicMessageResponse, MinimalContentMessageResponse...;
+//     GuildResponse, GuildWithCountsResponse...) and discord already has
+//     hand-written models that the gateway events are built on and that
+//     are tuned for decoding MESSAGE_CREATE on the hot path. Generating
+//     the models instead would have meant either two Message types or
+//     regenerating the event types and losing that tuning. So the
+//     hand-written types are the models: one table (models in overlay.go)
+//     maps spec schemas onto them, and only schemas with no hand-written
+//     type are generated; schemas mapped onto one generated name (the
+//     three webhook shapes are discord.Webhook) are merged. For every
+//     schema mapped onto a hand-written type the generator checks that
+//     each property has a JSON field in the Go type, or is listed in
+//     omitted with a reason, so "hand-written" never silently means
+//     "incomplete".
 //   - The overlay wins. Where the spec is wrong or vaguer than Discord's
-//     docs (PROTOCOL.md §0, §13-15), one table in overlay.go corrects it,
-//     one commented entry per correction.
+//     docs (PROTOCOL.md §0, §13-15), a table in overlay.go corrects it, one
+//     commented entry per correction, all in that one file; an entry that
+//     names nothing in the spec fails the generator.
 //   - Data lives in discord: a schema any response reaches is generated
 //     there; request bodies, options and query parameters go to rest.
 //   - Standard library only, deterministic output (sorted, gofmt'ed), so
