@@ -627,6 +627,8 @@ func (c *Client) DeleteChannelPermissionOverwrite(ctx context.Context, channelID
 }
 
 // DeprecatedListPins calls GET /channels/{channel_id}/pins (deprecated_list_pins).
+//
+// Deprecated: Discord replaced this route; use ListPins.
 func (c *Client) DeprecatedListPins(ctx context.Context, channelID discord.ChannelID) ([]discord.Message, error) {
 	r := &request{method: "GET", route: "/channels/{channel_id}/pins", path: "/channels/" + channelID.String() + "/pins", idempotent: idempotentMethod("GET")}
 	var out []discord.Message
@@ -637,12 +639,16 @@ func (c *Client) DeprecatedListPins(ctx context.Context, channelID discord.Chann
 }
 
 // DeprecatedCreatePin calls PUT /channels/{channel_id}/pins/{message_id} (deprecated_create_pin).
+//
+// Deprecated: Discord replaced this route; use CreatePin.
 func (c *Client) DeprecatedCreatePin(ctx context.Context, channelID discord.ChannelID, messageID discord.MessageID) error {
 	r := &request{method: "PUT", route: "/channels/{channel_id}/pins/{message_id}", path: "/channels/" + channelID.String() + "/pins/" + messageID.String(), idempotent: idempotentMethod("PUT")}
 	return c.call(ctx, r, nil)
 }
 
 // DeprecatedDeletePin calls DELETE /channels/{channel_id}/pins/{message_id} (deprecated_delete_pin).
+//
+// Deprecated: Discord replaced this route; use DeletePin.
 func (c *Client) DeprecatedDeletePin(ctx context.Context, channelID discord.ChannelID, messageID discord.MessageID) error {
 	r := &request{method: "DELETE", route: "/channels/{channel_id}/pins/{message_id}", path: "/channels/" + channelID.String() + "/pins/" + messageID.String(), idempotent: idempotentMethod("DELETE")}
 	return c.call(ctx, r, nil)

@@ -322,7 +322,9 @@ func (g *gen) writeMethod(b, opts *bytes.Buffer, m *method) {
 	if m.rawAnswer != "" && m.out == "" {
 		doc += "\nDiscord answers " + m.rawAnswer + ", which the client does not return yet: only the error is."
 	}
-	if op.Deprecated {
+	if newer, ok := strings.CutPrefix(op.OperationID, "deprecated_"); ok {
+		doc += "\n\nDeprecated: Discord replaced this route; use " + opName(newer) + "."
+	} else if op.Deprecated {
 		doc += "\n\nDeprecated: Discord deprecates this route."
 	}
 	b.WriteString("\n")
