@@ -10,43 +10,44 @@ import (
 // some channel types only and are zero for the others. GuildID may be
 // missing from channels inside GUILD_CREATE.
 type Channel struct {
-	ID                            ChannelID              `json:"id"`
-	Type                          ChannelType            `json:"type"`
-	GuildID                       GuildID                `json:"guild_id,omitempty"`
-	Position                      int                    `json:"position,omitempty"`
-	PermissionOverwrites          []PermissionOverwrite  `json:"permission_overwrites,omitempty"`
-	Name                          string                 `json:"name,omitempty"` // empty (null) for DMs
-	Topic                         *string                `json:"topic,omitempty"`
-	NSFW                          bool                   `json:"nsfw,omitempty"`
-	LastMessageID                 MessageID              `json:"last_message_id,omitempty"`
-	Bitrate                       int                    `json:"bitrate,omitempty"`
-	UserLimit                     int                    `json:"user_limit,omitempty"`
-	RateLimitPerUser              int                    `json:"rate_limit_per_user,omitempty"` // slow mode, in seconds
-	Recipients                    []User                 `json:"recipients,omitempty"`
-	Icon                          *string                `json:"icon,omitempty"`
-	OwnerID                       UserID                 `json:"owner_id,omitempty"`
-	ApplicationID                 ApplicationID          `json:"application_id,omitempty"`
-	Managed                       bool                   `json:"managed,omitempty"`
-	ParentID                      ChannelID              `json:"parent_id,omitempty"` // category, or a thread's channel
-	LastPinTimestamp              *time.Time             `json:"last_pin_timestamp,omitempty"`
-	RTCRegion                     *string                `json:"rtc_region,omitempty"`
-	VideoQualityMode              VideoQualityMode       `json:"video_quality_mode,omitempty"`
-	MessageCount                  int                    `json:"message_count,omitempty"`
-	MemberCount                   int                    `json:"member_count,omitempty"`
-	ThreadMetadata                *ThreadMetadata        `json:"thread_metadata,omitempty"`
-	Member                        *ThreadMember          `json:"member,omitempty"` // the current user's thread membership
-	DefaultAutoArchiveDuration    int                    `json:"default_auto_archive_duration,omitempty"`
-	Permissions                   Permissions            `json:"permissions,omitempty"`     // only in interaction resolved data
-	AppPermissions                Permissions            `json:"app_permissions,omitempty"` // only in interaction resolved data
-	Flags                         ChannelFlags           `json:"flags,omitempty"`
-	TotalMessageSent              int                    `json:"total_message_sent,omitempty"`
-	AvailableTags                 []ForumTag             `json:"available_tags,omitempty"`
-	AppliedTags                   []TagID                `json:"applied_tags,omitempty"`
-	DefaultReactionEmoji          *DefaultReaction       `json:"default_reaction_emoji,omitempty"`
-	DefaultThreadRateLimitPerUser int                    `json:"default_thread_rate_limit_per_user,omitempty"`
-	DefaultSortOrder              *SortOrderType         `json:"default_sort_order,omitempty"`
-	DefaultForumLayout            ForumLayoutType        `json:"default_forum_layout,omitempty"`
-	DefaultTagSetting             ThreadSearchTagSetting `json:"default_tag_setting,omitempty"`
+	ID                            ChannelID             `json:"id"`
+	Type                          ChannelType           `json:"type"`
+	GuildID                       GuildID               `json:"guild_id,omitempty"`
+	Position                      int                   `json:"position,omitempty"`
+	PermissionOverwrites          []PermissionOverwrite `json:"permission_overwrites,omitempty"`
+	Name                          string                `json:"name,omitempty"` // empty (null) for DMs
+	Topic                         *string               `json:"topic,omitempty"`
+	NSFW                          bool                  `json:"nsfw,omitempty"`
+	LastMessageID                 MessageID             `json:"last_message_id,omitempty"`
+	Bitrate                       int                   `json:"bitrate,omitempty"`
+	UserLimit                     int                   `json:"user_limit,omitempty"`
+	RateLimitPerUser              int                   `json:"rate_limit_per_user,omitempty"` // slow mode, in seconds
+	Recipients                    []User                `json:"recipients,omitempty"`
+	Icon                          *string               `json:"icon,omitempty"`
+	OwnerID                       UserID                `json:"owner_id,omitempty"`
+	ApplicationID                 ApplicationID         `json:"application_id,omitempty"`
+	Managed                       bool                  `json:"managed,omitempty"`
+	ParentID                      ChannelID             `json:"parent_id,omitempty"` // category, or a thread's channel
+	LastPinTimestamp              *time.Time            `json:"last_pin_timestamp,omitempty"`
+	RTCRegion                     *string               `json:"rtc_region,omitempty"`
+	VideoQualityMode              VideoQualityMode      `json:"video_quality_mode,omitempty"`
+	MessageCount                  int                   `json:"message_count,omitempty"`
+	MemberCount                   int                   `json:"member_count,omitempty"`
+	ThreadMetadata                *ThreadMetadata       `json:"thread_metadata,omitempty"`
+	Member                        *ThreadMember         `json:"member,omitempty"` // the current user's thread membership
+	DefaultAutoArchiveDuration    int                   `json:"default_auto_archive_duration,omitempty"`
+	Permissions                   Permissions           `json:"permissions,omitempty"`     // only in interaction resolved data
+	AppPermissions                Permissions           `json:"app_permissions,omitempty"` // only in interaction resolved data
+	Flags                         ChannelFlags          `json:"flags,omitempty"`
+	TotalMessageSent              int                   `json:"total_message_sent,omitempty"`
+	AvailableTags                 []ForumTag            `json:"available_tags,omitempty"`
+	AppliedTags                   []TagID               `json:"applied_tags,omitempty"`
+	DefaultReactionEmoji          *DefaultReaction      `json:"default_reaction_emoji,omitempty"`
+	DefaultThreadRateLimitPerUser int                   `json:"default_thread_rate_limit_per_user,omitempty"`
+	DefaultSortOrder              *SortOrderType        `json:"default_sort_order,omitempty"`
+	DefaultForumLayout            ForumLayoutType       `json:"default_forum_layout,omitempty"`
+
+	DefaultTagSetting ThreadSearchTagSetting `json:"default_tag_setting,omitempty"` // forum search
 }
 
 // Mention is the message markup that links the channel: "<#id>".

@@ -44,11 +44,12 @@ type IntegrationAccount struct {
 // IntegrationApplication is the bot or OAuth2 application of a Discord
 // integration.
 type IntegrationApplication struct {
-	ID           ApplicationID   `json:"id"`
-	Name         string          `json:"name"`
-	Icon         *string         `json:"icon"`
-	Description  string          `json:"description"`
-	Bot          *User           `json:"bot,omitempty"`
+	ID          ApplicationID `json:"id"`
+	Name        string        `json:"name"`
+	Icon        *string       `json:"icon"`
+	Description string        `json:"description"`
+	Bot         *User         `json:"bot,omitempty"`
+
 	Type         ApplicationType `json:"type,omitempty"`
 	CoverImage   string          `json:"cover_image,omitempty"`
 	PrimarySKUID SKUID           `json:"primary_sku_id,omitempty"`
