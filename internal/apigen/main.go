@@ -184,11 +184,6 @@ func (g *gen) checkOverlay() {
 			g.errorf("models: no schema %s", name)
 		}
 	}
-	for name := range enums {
-		if schemas[name] == nil {
-			g.errorf("enums: no schema %s", name)
-		}
-	}
 	for _, table := range []map[string]string{fieldTypes, fieldLimits, omitted} {
 		for key := range table {
 			owner, prop, _ := strings.Cut(key, ".")

@@ -14,7 +14,7 @@ package main
 // omitted (the generator fails otherwise). Any other target is generated
 // into discord/models_gen.go from all the schemas mapped onto it, their
 // properties merged. Schemas not listed keep their spec name without the
-// "Response" suffix.
+// "Response" or "Request" suffix. Enums are in the same table.
 var models = map[string]string{
 	// Users and members.
 	"UserResponse": "User", "UserPIIResponse": "User",
@@ -138,24 +138,9 @@ var models = map[string]string{
 	// Gateway.
 	"GatewayBotResponse": "GatewayBot", "GatewayBotSessionStartLimitResponse": "SessionStartLimit",
 
-	// Generated, with a better name than the spec's.
-	"ApplicationIncomingWebhookResponse": "Webhook", "ChannelFollowerWebhookResponse": "Webhook",
-	"GuildIncomingWebhookResponse": "Webhook",
-	"AttachmentResponse":           "Attachment",
-	// The docs call these the Interaction Callback Response and the
-	// Interaction Callback Object; discord.InteractionResponse is the
-	// callback a bot sends.
-	"InteractionCallbackResponse": "InteractionCallbackResponse", "InteractionResponse": "InteractionCallback",
-	"CreateMessageInteractionCallbackResponse":  "InteractionCallbackResource",
-	"LaunchActivityInteractionCallbackResponse": "InteractionCallbackResource",
-	"UpdateMessageInteractionCallbackResponse":  "InteractionCallbackResource",
-	"GuildAuditLogResponse":                     "AuditLog", "GuildBanResponse": "Ban", "ThreadsResponse": "ThreadList",
-}
-
-// enums maps spec enums onto the hand-written enum types. Other enums are
-// generated as named constants: under the name given here, or else the
-// spec's name made singular.
-var enums = map[string]string{
+	// Enums: the hand-written enum types. Other enums are generated as
+	// named constants, under the spec's name made singular unless named
+	// here.
 	"ChannelTypes": "ChannelType", "MessageType": "MessageType", "InteractionTypes": "InteractionType",
 	"InteractionCallbackTypes": "InteractionResponseType", "ApplicationCommandType": "ApplicationCommandType",
 	"ApplicationCommandOptionType": "ApplicationCommandOptionType", "ApplicationCommandPermissionType": "ApplicationCommandPermissionType",
@@ -175,9 +160,22 @@ var enums = map[string]string{
 	"StickerTypes": "StickerType", "StickerFormatTypes": "StickerFormatType",
 	"SubscriptionResponseStatusType": "SubscriptionStatus", "AllowedMentionTypes": "AllowedMentionType",
 	"MessageShareCustomUserThemeBaseTheme": "BaseTheme",
-	// Generated, with a better name than the spec's.
+	// Enums generated with a better name than the spec's.
 	"AvailableLocalesEnum": "Locale", "AfkTimeouts": "AFKTimeout",
 	"GuildScheduledEventUserResponses": "ScheduledEventUserResponse",
+
+	// Generated, with a better name than the spec's.
+	"ApplicationIncomingWebhookResponse": "Webhook", "ChannelFollowerWebhookResponse": "Webhook",
+	"GuildIncomingWebhookResponse": "Webhook",
+	"AttachmentResponse":           "Attachment",
+	// The docs call these the Interaction Callback Response and the
+	// Interaction Callback Object; discord.InteractionResponse is the
+	// callback a bot sends.
+	"InteractionCallbackResponse": "InteractionCallbackResponse", "InteractionResponse": "InteractionCallback",
+	"CreateMessageInteractionCallbackResponse":  "InteractionCallbackResource",
+	"LaunchActivityInteractionCallbackResponse": "InteractionCallbackResource",
+	"UpdateMessageInteractionCallbackResponse":  "InteractionCallbackResource",
+	"GuildAuditLogResponse":                     "AuditLog", "GuildBanResponse": "Ban", "ThreadsResponse": "ThreadList",
 }
 
 // omitted lists spec properties that a hand-written type leaves out on

@@ -332,7 +332,7 @@ func (g *gen) expr(s *schema, prop string) string {
 // enum resolves an enum schema: a hand-written enum type, or a generated
 // one with its constants.
 func (g *gen) enum(name string, s *schema) string {
-	target, ok := enums[name]
+	target, ok := models[name]
 	if ok && g.hw.types[target] != nil {
 		q := "discord." + target
 		g.named[name] = q
@@ -342,7 +342,7 @@ func (g *gen) enum(name string, s *schema) string {
 		target = singular(goName(name))
 	}
 	if g.hw.types[target] != nil {
-		g.errorf("enum %s would be generated as %s, which is hand-written: map it in enums", name, target)
+		g.errorf("enum %s would be generated as %s, which is hand-written: map it in models", name, target)
 	}
 	q := "discord." + target
 	g.named[name] = q
