@@ -84,12 +84,12 @@ func TestRetriesA429AndServerErrors(t *testing.T) {
 	// The second call in the same second meets the global 429 and is
 	// retried after retry_after.
 	for i := range 2 {
-		if _, err := c.CurrentUser(ctx(t)); err != nil {
+		if _, err := c.GetMyUser(ctx(t)); err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
 	s.FailNextREST(2, 502)
-	if _, err := c.CurrentUser(ctx(t)); err != nil {
+	if _, err := c.GetMyUser(ctx(t)); err != nil {
 		t.Fatalf("after two 502s: %v", err)
 	}
 }
@@ -98,7 +98,7 @@ func TestErrorsAreTyped(t *testing.T) {
 	s := discordtest.NewServer()
 	defer s.Close()
 	bad := rest.New("wrong-token-value", rest.WithBaseURL(s.APIURL))
-	_, err := bad.CurrentUser(ctx(t))
+	_, err := bad.GetMyUser(ctx(t))
 	if !errors.Is(err, rest.ErrUnauthorized) || strings.Contains(err.Error(), "wrong-token-value") {
 		t.Errorf("401: %v", err)
 	}
@@ -110,7 +110,7 @@ func TestErrorsAreTyped(t *testing.T) {
 	}
 	s.FailNextREST(10, 503)
 	few := rest.New(s.Token, rest.WithBaseURL(s.APIURL), rest.WithMaxRetries(1))
-	if _, err := few.CurrentUser(ctx(t)); !errors.As(err, &re) || re.Status != 503 {
+	if _, err := few.GetMyUser(ctx(t)); !errors.As(err, &re) || re.Status != 503 {
 		t.Errorf("503 after retries: %v", err)
 	}
 }
@@ -133,17 +133,17 @@ func TestGatewayBotAndDM(t *testing.T) {
 	s := discordtest.NewServer(discordtest.WithShards(3), discordtest.WithMaxConcurrency(2))
 	defer s.Close()
 	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
-	gb, err := c.GatewayBot(ctx(t))
+	gb, err := c.GetBotGateway(ctx(t))
 	if err != nil || gb.Shards != 3 || gb.SessionStartLimit.MaxConcurrency != 2 || gb.URL != s.GatewayURL || gb.SessionStartLimit.ResetAfter() <= 0 {
 		t.Fatalf("%+v %v", gb, err)
 	}
 	u := s.AddUser("pal")
-	dm, err := c.CreateDM(ctx(t), u.ID)
+	dm, err := c.CreateDM(ctx(t), rest.CreateDMParams{RecipientID: u.ID})
 	if err != nil || dm.Type != discord.ChannelTypeDM {
 		t.Fatalf("%+v %v", dm, err)
 	}
-	if url, err := c.Gateway(ctx(t)); err != nil || url != s.GatewayURL {
-		t.Errorf("%q %v", url, err)
+	if g, err := c.GetGateway(ctx(t)); err != nil || g.URL != s.GatewayURL {
+		t.Errorf("%+v %v", g, err)
 	}
 }
 

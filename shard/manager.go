@@ -165,7 +165,7 @@ func (m *Manager) Start(ctx context.Context) error {
 	count := m.cfg.ShardCount
 	m.url = m.cfg.Gateway.URL
 	if count == 0 || m.queue == nil || m.url == "" {
-		gb, err := m.restc.GatewayBot(ctx)
+		gb, err := m.restc.GetBotGateway(ctx)
 		if err != nil {
 			return fmt.Errorf("shard: GET /gateway/bot: %w", err)
 		}
@@ -207,7 +207,7 @@ func (m *Manager) Start(ctx context.Context) error {
 }
 
 func (m *Manager) refreshLimit(ctx context.Context) (SessionStartLimit, error) {
-	gb, err := m.restc.GatewayBot(ctx)
+	gb, err := m.restc.GetBotGateway(ctx)
 	if err != nil {
 		return SessionStartLimit{}, err
 	}
@@ -686,7 +686,7 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 		return errors.New("shard: Rescale needs a manager that runs every shard")
 	}
 	if n == 0 {
-		gb, err := m.restc.GatewayBot(ctx)
+		gb, err := m.restc.GetBotGateway(ctx)
 		if err != nil {
 			return fmt.Errorf("shard: GET /gateway/bot: %w", err)
 		}

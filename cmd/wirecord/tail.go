@@ -182,7 +182,7 @@ func runGateway(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	gb, err := conn.rest(e).GatewayBot(ctx)
+	gb, err := conn.rest(e).GetBotGateway(ctx)
 	if err != nil {
 		return explain(err)
 	}
