@@ -117,7 +117,7 @@ func TestErrorsAreTyped(t *testing.T) {
 
 func TestLimitedRequestRespectsContext(t *testing.T) {
 	s := discordtest.NewServer(discordtest.WithGuilds(1, 0),
-		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "slow", Limit: 1, Window: time.Hour}))
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "slow", Limit: 1, Window: 30 * time.Second}))
 	defer s.Close()
 	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
 	ch := s.Channels(s.Guilds()[0].ID)[0]
