@@ -120,8 +120,10 @@ func (l *memLimiter) Acquire(ctx context.Context, r Route) (Permit, error) {
 		}
 		if wait == 0 {
 			wait = answerWait
+			l.log.Debug("rate limit wait for an answer", "route", r.Key, "scope", scope)
+		} else {
+			l.log.Debug("rate limit wait", "route", r.Key, "wait", wait, "scope", scope)
 		}
-		l.log.Debug("rate limit wait", "route", r.Key, "wait", wait, "scope", scope)
 		if timer != nil {
 			timer.Stop()
 		}
@@ -182,7 +184,9 @@ func (l *memLimiter) Release(p Permit, a Answer) {
 	b.inflight--
 	rs.inflight--
 	if p.Route.Global {
-		l.global.finish(now, a.Sent)
+		// An error from the edge (a 5xx without bucket headers) never
+		// reached Discord's API: it holds no place in the global window.
+		l.global.finish(now, a.Sent && !(a.Status >= 500 && a.Headers.Bucket == ""))
 	}
 	if a.Sent && a.Invalid() {
 		l.invalid.add(now)
