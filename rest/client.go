@@ -148,8 +148,8 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 		if err != nil {
 			return c.named(err, method, shown)
 		}
-		resp, data, sent, err := c.exchange(ctx, r, shown, enc)
-		ans := Answer{At: c.clock.Now(), Sent: sent}
+		resp, data, at, sent, err := c.exchange(ctx, r, shown, enc)
+		ans := Answer{At: at, Sent: sent}
 		var rl rateLimited
 		if resp != nil {
 			ans.Status = resp.StatusCode
@@ -226,23 +226,25 @@ func (c *Client) named(err error, method, shown string) error {
 	return err
 }
 
-// exchange sends one request and reads its answer (at most 8 MiB). sent
-// is false when the request never left: its context had ended, or it
-// could not be built.
-func (c *Client) exchange(ctx context.Context, r *request, shown string, enc encoded) (resp *http.Response, data []byte, sent bool, err error) {
+// exchange sends one request and reads its answer (at most 8 MiB). at is
+// when the answer's headers arrived (or the request failed); sent is
+// false when the request never left: its context had ended, or it could
+// not be built.
+func (c *Client) exchange(ctx context.Context, r *request, shown string, enc encoded) (resp *http.Response, data []byte, at time.Time, sent bool, err error) {
 	if ctx.Err() != nil {
-		return nil, nil, false, ctx.Err()
+		return nil, nil, c.clock.Now(), false, ctx.Err()
 	}
 	resp, err = c.send(ctx, r, shown, enc)
+	at = c.clock.Now()
 	if err != nil {
-		return nil, nil, !errors.Is(err, errNotBuilt), err
+		return nil, nil, at, !errors.Is(err, errNotBuilt), err
 	}
 	defer resp.Body.Close()
 	data, err = io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return nil, nil, true, fmt.Errorf("rest: %s %s: reading the answer: %w", r.method, shown, err)
+		return nil, nil, at, true, fmt.Errorf("rest: %s %s: reading the answer: %w", r.method, shown, err)
 	}
-	return resp, data, true, nil
+	return resp, data, at, true, nil
 }
 
 // errNotBuilt marks a request that could not be built, and so was never

@@ -179,7 +179,12 @@ func (l *memLimiter) Release(p Permit, a Answer) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := maxTime(l.clock.Now(), a.At)
+	// The answer's arrival, taken before this lock: under load the lock
+	// may come much later, and every window is timed from the arrival.
+	now := a.At
+	if now.IsZero() {
+		now = l.clock.Now()
+	}
 	b := rs.bucket
 	b.inflight--
 	rs.inflight--
