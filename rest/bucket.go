@@ -144,10 +144,10 @@ func (b *bucket) refund(seq uint64) {
 	}
 }
 
-// pause holds the bucket until t (a 429 of its own).
+// pause holds the bucket until t (a 429 of its own). After it the window
+// goes on as the 429's headers said.
 func (b *bucket) pause(t time.Time) {
 	b.pausedUntil = maxTime(b.pausedUntil, t)
-	b.remaining = 0
 }
 
 // waiter returns the channel closed at the bucket's next answer.
