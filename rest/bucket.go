@@ -73,6 +73,12 @@ func (b *bucket) ready(now time.Time, nextSeq func() uint64) (time.Duration, boo
 		if b.inflight > 0 {
 			return 0, false
 		}
+		if b.limit == 0 {
+			// The first request of the route learnt nothing: the next
+			// one tries.
+			b.remaining = 1
+			return 0, true
+		}
 		// Nothing in flight can say when the window ends (every request
 		// of it failed): assume it lasts a whole window from now.
 		b.resetAt = now.Add(max(b.window, time.Second) + resetPrecision)

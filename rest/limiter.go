@@ -86,12 +86,15 @@ func (l *memLimiter) Acquire(ctx context.Context, r Route) (Permit, error) {
 		b := rs.bucket
 		var bwake, gwake chan struct{}
 		scope := "bucket"
+		if wait > 0 {
+			scope = "invalid"
+		}
 		bw, timed := b.ready(now, l.nextSeq)
 		if !timed {
 			bwake = b.waiter()
 		}
 		if bw > wait {
-			wait = bw
+			wait, scope = bw, "bucket"
 		}
 		if r.Global {
 			gw, timed := l.global.ready(now)
@@ -114,7 +117,11 @@ func (l *memLimiter) Acquire(ctx context.Context, r Route) (Permit, error) {
 			l.mu.Unlock()
 			return p, nil
 		}
+		count, limit, window := l.invalid.count, l.invalid.limit, l.invalid.window
 		l.mu.Unlock()
+		if wait > l.maxWait && scope == "invalid" {
+			return Permit{}, &InvalidRequestsError{Count: count, Limit: limit, Window: window, RetryAfter: wait}
+		}
 		if wait > l.maxWait {
 			return Permit{}, &RateLimitError{RetryAfter: wait, Scope: scope, Global: scope == ScopeGlobal, Answered: false}
 		}

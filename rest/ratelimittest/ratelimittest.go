@@ -118,7 +118,8 @@ func (h *harness) try(r rest.Route) (*result, *pending) {
 	blocked := make(chan error, 1)
 	wctx, wcancel := realCtx()
 	defer wcancel()
-	go func() { blocked <- h.clock.WaitForTimers(wctx, h.waiting+1) }()
+	n := h.waiting + 1
+	go func() { blocked <- h.clock.WaitForTimers(wctx, n) }()
 	select {
 	case res := <-p.done:
 		cancel()
@@ -400,7 +401,7 @@ func maxWait(h *harness) {
 }
 
 func invalidBudget(h *harness) {
-	h.with(func(c *rest.LimiterConfig) { c.InvalidLimit, c.InvalidWindow = 100, 10 * time.Minute })
+	h.with(func(c *rest.LimiterConfig) { c.InvalidLimit, c.InvalidWindow = 100, 10*time.Minute })
 	unauthorized := func(n int) {
 		for range n {
 			h.l.Release(h.goes(rest.Route{Key: "GET /users/@me", Global: true}, "before the budget nears its end"),
