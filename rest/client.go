@@ -40,6 +40,7 @@ type Client struct {
 	// limits configures the in-memory limiter made when WithLimiter gave
 	// none.
 	limits LimiterConfig
+	keys   routeKeys
 }
 
 // Option configures a Client.
@@ -141,7 +142,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if err != nil {
 		return fmt.Errorf("rest: encoding %s %s: %w", method, shown, err)
 	}
-	route := routeOf(method, r.path)
+	route := routeIn(&c.keys, method, r.path)
 	retryable := mayRetry(r, route)
 	for attempt := 0; ; attempt++ {
 		p, err := c.limiter.Acquire(ctx, route)

@@ -1,6 +1,9 @@
 package rest
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Route names the rate-limit route of a request, as the limiter sees it.
 type Route struct {
@@ -24,15 +27,19 @@ type Route struct {
 // routes, invite and template codes and the token of webhook and
 // interaction routes, so that the same operation on other ids is the same
 // route, and keeps the major parameter apart.
-func routeOf(method, path string) Route {
+func routeOf(method, path string) Route { return routeIn(nil, method, path) }
+
+// routeIn is routeOf, with the route key interned in keys (when not nil)
+// so that a known route costs no allocation.
+func routeIn(keys *routeKeys, method, path string) Route {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
 	p := strings.Trim(path, "/")
-	var b strings.Builder
-	b.Grow(len(method) + 2 + len(p))
-	b.WriteString(method)
-	b.WriteByte(' ')
+	var stack [128]byte
+	b := keyBuilder{buf: stack[:0]}
+	b.add(method)
+	b.addByte(' ')
 	var r Route
 	var first, prev string
 	majorAt := -1    // offset in p where the major parameter starts
@@ -45,17 +52,17 @@ func routeOf(method, path string) Route {
 			end += off
 		}
 		s := p[off:end]
-		b.WriteByte('/')
+		b.addByte('/')
 		if afterReact >= 0 {
 			afterReact++
 		}
 		switch {
 		case i == 0:
 			first = s
-			b.WriteString(s)
+			b.add(s)
 		case i == 1 && isID(s) && (first == "channels" || first == "guilds" || first == "webhooks" || first == "interactions"):
 			r.Major, majorAt = s, off
-			b.WriteString(":major")
+			b.add(":major")
 		case i == 2 && majorAt >= 0 && (first == "webhooks" || first == "interactions") && s != "":
 			// The token authorises whoever holds it: folded here, and
 			// for a webhook part of the major parameter (Discord counts
@@ -63,17 +70,17 @@ func routeOf(method, path string) Route {
 			if first == "webhooks" {
 				r.Major = p[majorAt:end]
 			}
-			b.WriteString(":token")
+			b.add(":token")
 		case afterReact == 1:
-			b.WriteString(":emoji")
+			b.add(":emoji")
 		case afterReact == 2 && s != "@me":
-			b.WriteString(":user")
+			b.add(":user")
 		case isID(s):
-			b.WriteString(":id")
+			b.add(":id")
 		case i == 1 && first == "invites", prev == "templates" && (first == "guilds"):
-			b.WriteString(":code")
+			b.add(":code")
 		default:
-			b.WriteString(s)
+			b.add(s)
 		}
 		if s == "reactions" && afterReact < 0 {
 			afterReact = 0
@@ -81,9 +88,46 @@ func routeOf(method, path string) Route {
 		prev = s
 		off = end + 1
 	}
-	r.Key = b.String()
+	r.Key = keys.intern(b.buf)
 	r.Global = !globalExempt(first, majorAt >= 0 && strings.Contains(r.Key, ":token"))
 	return r
+}
+
+// keyBuilder appends to a buffer that starts on the caller's stack.
+type keyBuilder struct{ buf []byte }
+
+func (b *keyBuilder) add(s string)   { b.buf = append(b.buf, s...) }
+func (b *keyBuilder) addByte(c byte) { b.buf = append(b.buf, c) }
+
+// routeKeys interns route keys: a client sees a few dozen, again and
+// again. It holds at most maxRouteKeys; past that, keys are made anew.
+type routeKeys struct {
+	mu   sync.RWMutex
+	keys map[string]string
+}
+
+const maxRouteKeys = 4096
+
+func (k *routeKeys) intern(b []byte) string {
+	if k == nil {
+		return string(b)
+	}
+	k.mu.RLock()
+	s, ok := k.keys[string(b)]
+	k.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = string(b)
+	k.mu.Lock()
+	if k.keys == nil {
+		k.keys = map[string]string{}
+	}
+	if len(k.keys) < maxRouteKeys {
+		k.keys[s] = s
+	}
+	k.mu.Unlock()
+	return s
 }
 
 // globalExempt reports whether a route is outside the global limit:
