@@ -18,9 +18,10 @@ func BenchmarkLimiter(b *testing.B) {
 	h.Set("X-RateLimit-Remaining", "99999")
 	h.Set("X-RateLimit-Reset-After", "0.001")
 	ctx := context.Background()
+	var keys routeKeys
 	b.ReportAllocs()
 	for b.Loop() {
-		r := routeOf("POST", "/channels/1234567890123456789/messages")
+		r := routeIn(&keys, "POST", "/channels/1234567890123456789/messages")
 		p, err := l.Acquire(ctx, r)
 		if err != nil {
 			b.Fatal(err)

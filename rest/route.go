@@ -37,9 +37,9 @@ func routeIn(keys *routeKeys, method, path string) Route {
 	}
 	p := strings.Trim(path, "/")
 	var stack [128]byte
-	b := keyBuilder{buf: stack[:0]}
-	b.add(method)
-	b.addByte(' ')
+	b := stack[:0]
+	b = append(b, method...)
+	b = append(b, ' ')
 	var r Route
 	var first, prev string
 	majorAt := -1    // offset in p where the major parameter starts
@@ -52,17 +52,17 @@ func routeIn(keys *routeKeys, method, path string) Route {
 			end += off
 		}
 		s := p[off:end]
-		b.addByte('/')
+		b = append(b, '/')
 		if afterReact >= 0 {
 			afterReact++
 		}
 		switch {
 		case i == 0:
 			first = s
-			b.add(s)
+			b = append(b, s...)
 		case i == 1 && isID(s) && (first == "channels" || first == "guilds" || first == "webhooks" || first == "interactions"):
 			r.Major, majorAt = s, off
-			b.add(":major")
+			b = append(b, ":major"...)
 		case i == 2 && majorAt >= 0 && (first == "webhooks" || first == "interactions") && s != "":
 			// The token authorises whoever holds it: folded here, and
 			// for a webhook part of the major parameter (Discord counts
@@ -70,17 +70,17 @@ func routeIn(keys *routeKeys, method, path string) Route {
 			if first == "webhooks" {
 				r.Major = p[majorAt:end]
 			}
-			b.add(":token")
+			b = append(b, ":token"...)
 		case afterReact == 1:
-			b.add(":emoji")
+			b = append(b, ":emoji"...)
 		case afterReact == 2 && s != "@me":
-			b.add(":user")
+			b = append(b, ":user"...)
 		case isID(s):
-			b.add(":id")
+			b = append(b, ":id"...)
 		case i == 1 && first == "invites", prev == "templates" && (first == "guilds"):
-			b.add(":code")
+			b = append(b, ":code"...)
 		default:
-			b.add(s)
+			b = append(b, s...)
 		}
 		if s == "reactions" && afterReact < 0 {
 			afterReact = 0
@@ -88,16 +88,10 @@ func routeIn(keys *routeKeys, method, path string) Route {
 		prev = s
 		off = end + 1
 	}
-	r.Key = keys.intern(b.buf)
+	r.Key = keys.intern(b)
 	r.Global = !globalExempt(first, majorAt >= 0 && strings.Contains(r.Key, ":token"))
 	return r
 }
-
-// keyBuilder appends to a buffer that starts on the caller's stack.
-type keyBuilder struct{ buf []byte }
-
-func (b *keyBuilder) add(s string)   { b.buf = append(b.buf, s...) }
-func (b *keyBuilder) addByte(c byte) { b.buf = append(b.buf, c) }
 
 // routeKeys interns route keys: a client sees a few dozen, again and
 // again. It holds at most maxRouteKeys; past that, keys are made anew.
