@@ -2,8 +2,10 @@
 
 package rest_test
 
-// Under the race detector a request costs several times the CPU, and the
-// round trip a request waits (which the global window pays once a second,
-// see globalWindow) grows from a few to about 50 ms on a loaded 2-core
-// machine.
-const maxRatio = 1.10
+// Under the race detector a request costs 5 to 10 times the CPU: on a
+// 2-core machine shared with other work, a second's burst of requests
+// can take longer to serve than the second, and the time measured is the
+// machine's. The rules that do not depend on speed (no 429 but shared,
+// the global limit never exceeded) hold all the same; the 1.05x of
+// issue 9 is checked without -race.
+const maxRatio = 1.25
