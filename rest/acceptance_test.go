@@ -26,12 +26,16 @@ import (
 // to its limit: each route has 1 or 2 requests per channel and second
 // against a limit of 3, the message bucket (create and edit share its
 // hash) 2 to 4 against 5.
+//
+// Under -race the load is halved (1,000 requests at 111 per second, the
+// same nine seconds and a few requests): the race detector costs 5-10
+// times the CPU per request, and on a 2-core machine shared with other
+// work the full load measured the machine, not the limits. The figures
+// quoted for issue 9 are those of the full load.
 const (
 	loadChannels   = 40
 	loadRoutes     = 5
-	loadRequests   = 2000
 	loadGoroutines = 50
-	loadGlobal     = 222
 )
 
 var loadLimits = map[string]discordtest.RouteLimit{
@@ -221,11 +225,20 @@ func TestLoadWithSharedLimitsWaitsOnlyTheirRetryAfter(t *testing.T) {
 		t.Skip("a multi-second load test")
 	}
 	const pause = 400 * time.Millisecond
-	// 10 creates per channel: every third attempt (counting the retries)
-	// is answered 429 shared, the 3rd, 5th, 7th and 9th creates, 160 in
-	// all; they count toward the global limit, raised by as much to keep
-	// a few requests for the tenth second.
-	const global = 239
+	// Every third attempt on a channel's creates (counting the retries)
+	// is answered 429 shared. Those count toward the global limit, raised
+	// by as much to keep a few requests for the tenth second.
+	creates := loadRequests / loadChannels / loadRoutes
+	perChannel := 0
+	for done, attempt := 0, 1; done < creates; attempt++ {
+		if attempt%3 == 0 {
+			perChannel++
+		} else {
+			done++
+		}
+	}
+	extra := perChannel * loadChannels
+	global := (loadRequests + extra - 1) / 9
 	r := runLoad(t, global, discordtest.WithSharedLimit(discordtest.RouteCreateMessage, discordtest.SharedLimit{Every: 3, RetryAfter: pause}))
 	shared := 0
 	for _, c := range r.calls {
@@ -233,10 +246,10 @@ func TestLoadWithSharedLimitsWaitsOnlyTheirRetryAfter(t *testing.T) {
 			shared++
 		}
 	}
-	if shared == 0 {
-		t.Fatal("no shared 429: the fault did not play")
+	if shared != extra {
+		t.Errorf("%d shared 429s, want %d: the fault did not play as planned", shared, extra)
 	}
-	r.bound = minimumTime(global, shared, pause, 4)
+	r.bound = minimumTime(global, shared, pause, perChannel)
 	r.check(t, maxRatio)
 }
 
@@ -244,8 +257,8 @@ func TestLoadWithABucketHashChangingMidRunDrawsNo429(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a multi-second load test")
 	}
-	r := runLoad(t, loadGlobal, discordtest.WithBucketHashChange(discordtest.RouteListMessages, discordtest.HashChange{After: 150, Bucket: "list-2"}),
-		discordtest.WithBucketHashChange(discordtest.RouteEditMessage, discordtest.HashChange{After: 250, Bucket: "edit-2"}))
+	r := runLoad(t, loadGlobal, discordtest.WithBucketHashChange(discordtest.RouteListMessages, discordtest.HashChange{After: loadRequests / 13, Bucket: "list-2"}),
+		discordtest.WithBucketHashChange(discordtest.RouteEditMessage, discordtest.HashChange{After: loadRequests / 8, Bucket: "edit-2"}))
 	r.bound = minimumTime(loadGlobal, 0, 0, 0)
 	moved := 0
 	for _, c := range r.calls {

@@ -2,5 +2,10 @@
 
 package rest_test
 
-// maxRatio is how far above the limits' minimum a load may take.
-const maxRatio = 1.05
+// The load of issue 9's acceptance, and how far above the limits'
+// minimum it may take.
+const (
+	loadRequests = 2000
+	loadGlobal   = 222
+	maxRatio     = 1.05
+)
