@@ -40,6 +40,8 @@ type restLimits struct {
 	banAt     int
 	banWindow time.Duration
 	banFor    time.Duration
+	// delay holds every answer that long after the request was counted.
+	delay time.Duration
 }
 
 // Route names are "METHOD pattern" with Discord's parameter names, as in
@@ -161,6 +163,11 @@ func WithEdgeErrors(every, status int) Option {
 func WithInvalidRequestBan(limit int, window, banFor time.Duration) Option {
 	return func(o *options) { o.rest.banAt, o.rest.banWindow, o.rest.banFor = limit, window, banFor }
 }
+
+// WithAnswerDelay holds every REST answer for d after the request was
+// counted, as a slow or distant API does: a client that times a window
+// from when it sent, or guesses how long one lasts, overruns it.
+func WithAnswerDelay(d time.Duration) Option { return func(o *options) { o.rest.delay = d } }
 
 // RESTCall is one REST request the server answered.
 type RESTCall struct {

@@ -165,6 +165,9 @@ func (s *Server) serveRoute(rt routeSpec) http.Handler {
 		if !st.admit(w, rt.name, major, rt.global, &call, &notes) {
 			return
 		}
+		if d := s.opts.rest.delay; d > 0 {
+			time.Sleep(d) // the simulated distance, not synchronisation
+		}
 		if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
 			ct := r.Header.Get("Content-Type")
 			if r.ContentLength != 0 && ct != "" && !strings.HasPrefix(ct, "application/json") {

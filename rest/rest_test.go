@@ -228,3 +228,38 @@ func TestABurstOnANewRouteDrawsNo429(t *testing.T) {
 		t.Errorf("violations: %v", v)
 	}
 }
+
+// Answers that come late (after Discord counted the request) make a
+// window look longer, never shorter: a slow API draws no 429. The exact
+// case of issue 12 (a 5-per-5 s bucket, answers slower than a second,
+// windows guessed to last 1 s) is pinned on a fake clock in ratelimittest,
+// AWindowIsTimedFromItsAnswerNeverGuessed.
+func TestSlowAnswersDrawNo429(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGuilds(1, 0), discordtest.WithAnswerDelay(400*time.Millisecond),
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "msgs", Limit: 5, Window: 300 * time.Millisecond}))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	ch := s.Channels(s.Guilds()[0].ID)[0]
+	const n = 15
+	errs := make(chan error, n)
+	for range n {
+		go func() { _, err := c.SendMessage(ctx(t), ch.ID, "slow"); errs <- err }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	limited := 0
+	for _, call := range s.RESTCalls() {
+		if call.Limited {
+			limited++
+		}
+	}
+	if limited > 0 || s.InvalidRequests() > 0 {
+		t.Errorf("%d 429s, %d invalid requests, want none", limited, s.InvalidRequests())
+	}
+	if got := len(s.Messages(ch.ID)); got != n {
+		t.Errorf("%d messages, want %d", got, n)
+	}
+}
