@@ -126,9 +126,13 @@ func (c *Client) BaseURL() string { return c.base }
 // Do sends a request to a path below the base URL ("/channels/123"; a
 // query may follow): body (if not nil) is sent as JSON, and a 2xx answer is
 // decoded into out (if not nil). It waits for the rate limiter, retries
-// 429s, retries 5xx answers and network errors of idempotent methods (GET,
-// PUT, PATCH, DELETE) up to the retry limit, and returns *Error for other
-// error answers. The generated methods are Do with types.
+// 429s whose retry_after is within WithMaxRetryAfter, retries 5xx answers
+// and network errors of idempotent methods (GET, PUT, PATCH, DELETE, and a
+// create-message POST whose discord.MessageSend carries a Nonce with
+// EnforceNonce) up to the retry limit, and returns *Error for other error
+// answers, *RateLimitError for a rate limit it will not wait out and
+// *InvalidRequestsError when sending could get the IP banned. The
+// generated methods are Do with types.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
 	return c.call(ctx, &request{method: method, path: path, body: body, idempotent: idempotentMethod(method)}, out)
 }
