@@ -161,7 +161,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 			ans.Headers = parseHeaders(resp.Header)
 			if resp.StatusCode == http.StatusTooManyRequests {
 				rl = parse429(resp.Header, data)
-				ans.RetryAfter, ans.Scope, ans.Global = rl.retryAfter, rl.scope, rl.global
+				ans.RetryAfter, ans.Scope, ans.Global, ans.Edge = rl.retryAfter, rl.scope, rl.global, rl.edge
 			}
 		}
 		c.limiter.Release(p, ans)

@@ -21,7 +21,8 @@
 //     outside it (PROTOCOL.md §13).
 //   - A 429 is honoured for exactly its retry_after: scope "shared" holds
 //     that bucket and does not count as invalid; a global one holds every
-//     request. A wait longer than WithMaxRetryAfter (a minute by default)
+//     request but interactions, and Cloudflare's (no JSON, no scope) every
+//     request from the IP. A wait longer than WithMaxRetryAfter (a minute by default)
 //     is returned as a *RateLimitError instead of being waited out.
 //   - 5xx answers and network errors are retried with jittered
 //     exponential back-off (50 ms doubling, at most 2 s) for idempotent
@@ -55,7 +56,8 @@
 //	                          minute for buckets and the global    over WithMaxRetryAfter: *RateLimitError with the
 //	                          limit, up to hours for slowmode      value, no wait; recorded for at most 24 h
 //	Retry-After (429)         integer seconds                      as retry_after, when the body has none
-//	429 body                  {message, retry_after, global, code} not JSON and no scope (Cloudflare): global
+//	429 body                  {message, retry_after, global, code} not JSON and no scope (Cloudflare): holds every
+//	                                                               request, interaction routes included
 //	error body                {code, message, errors}              not JSON: Code 0, no message; message cut at 2000
 //	                                                               bytes; answers read up to 8 MiB
 //

@@ -105,6 +105,9 @@ type rateLimited struct {
 	retryAfter time.Duration
 	global     bool
 	scope      string
+	// edge: the 429 came from in front of the API (Cloudflare), which
+	// holds the whole IP.
+	edge bool
 }
 
 // parse429 reads a 429: retry_after from the JSON body (seconds, with
@@ -139,7 +142,7 @@ func parse429(h http.Header, body []byte) rateLimited {
 		rl.global = true
 	case "":
 		if !jsonBody {
-			rl.global = true
+			rl.global, rl.edge = true, true
 		}
 		rl.scope = ScopeUser
 		if rl.global {

@@ -38,8 +38,11 @@ type memLimiter struct {
 	buckets map[bucketKey]*bucket
 	global  globalWindow
 	invalid invalidBudget
-	seq     uint64
-	swept   time.Time
+	// banned holds every request, interaction routes included, after a
+	// 429 from Cloudflare: the whole IP is held.
+	banned time.Time
+	seq    uint64
+	swept  time.Time
 }
 
 type routeKey struct{ key, major string }
@@ -95,6 +98,11 @@ func (l *memLimiter) Acquire(ctx context.Context, r Route) (Permit, error) {
 		}
 		if bw > wait {
 			wait, scope = bw, "bucket"
+		}
+		if now.Before(l.banned) {
+			if bw := l.banned.Sub(now); bw > wait {
+				wait, scope = bw, ScopeGlobal
+			}
 		}
 		if r.Global {
 			gw, timed := l.global.ready(now)
@@ -227,7 +235,11 @@ func (l *memLimiter) Release(p Permit, a Answer) {
 	}
 	if a.Status == 429 {
 		until := now.Add(a.RetryAfter)
-		if a.Global || a.Scope == ScopeGlobal {
+		if a.Edge {
+			l.banned = maxTime(l.banned, until)
+			l.log.Warn("rate limited in front of the API: holding every request", "retry_after", a.RetryAfter)
+		} else if a.Global || a.Scope == ScopeGlobal {
+			// Discord's global limit: interaction routes are outside it.
 			l.global.until = maxTime(l.global.until, until)
 			l.log.Warn("global rate limit: holding every request", "retry_after", a.RetryAfter)
 		} else {

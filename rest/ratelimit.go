@@ -50,6 +50,10 @@ type Answer struct {
 	RetryAfter time.Duration
 	Scope      string // "user", "global" or "shared"
 	Global     bool
+	// Edge marks a 429 from in front of the API (Cloudflare's, with
+	// neither a JSON body nor a scope): it holds every request from the
+	// IP, interaction routes included.
+	Edge bool
 }
 
 // Invalid reports whether Discord counts the answer toward the

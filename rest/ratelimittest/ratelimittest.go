@@ -44,6 +44,7 @@ func Run(t *testing.T, newLimiter Factory) {
 		{"TheGlobalLimitIsKeptBeforeSending", globalKept},
 		{"InteractionRoutesAreOutsideTheGlobalLimit", interactionsExempt},
 		{"AGlobal429HoldsEveryRequest", global429},
+		{"ACloudflare429HoldsEveryRequestInteractionsToo", edge429},
 		{"A429IsHonouredForExactlyItsRetryAfter", retryAfterExact},
 		{"ASharedScope429HoldsItsBucketAndIsNotInvalid", shared429},
 		{"AWaitLongerThanMaxWaitIsARateLimitError", maxWait},
@@ -351,6 +352,16 @@ func global429(h *harness) {
 	h.clock.Advance(2*time.Second - time.Millisecond)
 	held.stillWaits("before retry_after")
 	h.clock.Advance(time.Millisecond)
+	held.granted("at retry_after")
+}
+
+func edge429(h *harness) {
+	p := h.goes(create, "a request")
+	h.l.Release(p, rest.Answer{At: h.clock.Now(), Sent: true, Status: 429, RetryAfter: 3 * time.Second,
+		Scope: rest.ScopeGlobal, Global: true, Edge: true})
+	held := h.waits(callback, "after Cloudflare's 429, even an interaction callback")
+	h.waits(create2, "after Cloudflare's 429, any route").abandon()
+	h.clock.Advance(3 * time.Second)
 	held.granted("at retry_after")
 }
 
