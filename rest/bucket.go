@@ -38,8 +38,9 @@ type bucket struct {
 	// shared) for retry_after.
 	pausedUntil time.Time
 	// seq numbers the bucket's windows, unique across the limiter, so a
-	// permit knows whether its window is still the current one.
-	seq uint64
+	// permit knows whether its window is still the current one; prevSeq
+	// is the window before.
+	seq, prevSeq uint64
 	// unlimited is set for a route answered without bucket headers.
 	unlimited bool
 	// routes counts the routes that use the bucket.
@@ -64,7 +65,7 @@ func (b *bucket) ready(now time.Time, nextSeq func() uint64) (time.Duration, boo
 	if !b.resetAt.IsZero() && !now.Before(b.resetAt) {
 		b.windowStart, b.resetAt = b.resetAt, time.Time{}
 		b.remaining = max(b.limit, 1) - b.inflight
-		b.seq = nextSeq()
+		b.prevSeq, b.seq = b.seq, nextSeq()
 	}
 	if b.remaining > 0 {
 		return 0, true
@@ -94,9 +95,10 @@ func (b *bucket) take() {
 	}
 }
 
-// update learns from an answer's headers, which arrived at at. The
-// answer's request is no longer counted in flight.
-func (b *bucket) update(h Headers, at time.Time, nextSeq func() uint64) {
+// update learns from an answer's headers, which arrived at at, to a
+// request let through in window seq. The answer's request is no longer
+// counted in flight.
+func (b *bucket) update(h Headers, at time.Time, seq uint64, nextSeq func() uint64) {
 	known := b.limit > 0
 	b.limit = h.Limit
 	b.unlimited = false
@@ -109,7 +111,11 @@ func (b *bucket) update(h Headers, at time.Time, nextSeq func() uint64) {
 	switch {
 	case !b.windowStart.IsZero() && !end.After(b.windowStart.Add(tol)):
 		// A late answer of an earlier window: it says nothing of this
-		// one.
+		// one, but if it was in flight when this window opened, it was
+		// counted against it in case it landed there; it did not.
+		if seq == b.prevSeq && b.remaining < b.limit {
+			b.remaining++
+		}
 	case b.resetAt.IsZero():
 		b.resetAt = end
 		if known {
@@ -120,7 +126,8 @@ func (b *bucket) update(h Headers, at time.Time, nextSeq func() uint64) {
 	case end.After(b.resetAt.Add(tol)):
 		// Discord's window turned before ours did: this answer is of the
 		// next one.
-		b.windowStart, b.resetAt, b.remaining, b.seq = b.resetAt, end, free, nextSeq()
+		b.windowStart, b.resetAt, b.remaining = b.resetAt, end, free
+		b.prevSeq, b.seq = b.seq, nextSeq()
 	default:
 		b.resetAt = maxTime(b.resetAt, end)
 		b.remaining = min(b.remaining, free)

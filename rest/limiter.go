@@ -216,7 +216,7 @@ func (l *memLimiter) Release(p Permit, a Answer) {
 		b.refund(p.Seq)
 	case a.Headers.Bucket != "":
 		b = l.learn(rs, p.Route, a.Headers.Bucket)
-		b.update(a.Headers, now, l.nextSeq)
+		b.update(a.Headers, now, p.Seq, l.nextSeq)
 	case a.Status == 0:
 		b.failed(now)
 	case a.Status >= 500, a.Status == 429:

@@ -39,6 +39,7 @@ func Run(t *testing.T, newLimiter Factory) {
 		{"AnUnknownRouteSendsOneRequestAtATime", unknownRouteOneAtATime},
 		{"AKnownBucketLetsRemainingGoAtOnce", remainingAtOnce},
 		{"AWindowIsTimedFromItsAnswerNeverGuessed", windowFromAnswer},
+		{"ALateAnswerOfTheLastWindowGivesItsPlaceBack", lateAnswer},
 		{"RoutesSharingAHashShareABucketPerMajor", sharedHash},
 		{"ARouteWhoseHashChangesMovesWithItsRequestsInFlight", hashChange},
 		{"TheGlobalLimitIsKeptBeforeSending", globalKept},
@@ -292,6 +293,21 @@ func windowFromAnswer(h *harness) {
 	after.stillWaits("the window ends 2 s after its answers")
 	h.clock.Advance(2*time.Second + 2*time.Millisecond)
 	after.granted("2 s after the answers")
+}
+
+func lateAnswer(h *harness) {
+	h.learn(create, "h", 2, 1, time.Second)
+	old := h.goes(create, "the last of the first window")
+	h.clock.Advance(time.Second + 2*time.Millisecond)
+	// The new window holds 2 less the one in flight, which may land in
+	// it.
+	h.goes(create, "the first of the second window")
+	next := h.waits(create, "the second window less the one in flight")
+	// Its answer shows Discord counted it in the first window (it ends
+	// now): its place in the second is free.
+	h.answered(old, "h", 2, 0, 0)
+	next.granted("the place of a request counted in the window before")
+	h.waits(create, "the second window spent").abandon()
 }
 
 func sharedHash(h *harness) {
