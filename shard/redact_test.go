@@ -44,7 +44,6 @@ func TestNothingHoldingATokenPrintsIt(t *testing.T) {
 	// A user's bot, holding all of it where fmt cannot call methods.
 	type hidden struct {
 		restc    *rest.Client
-		restv    rest.Client
 		engine   *gateway.Engine
 		gateway  gateway.Config
 		shard    *shard.Shard
@@ -68,9 +67,9 @@ func TestNothingHoldingATokenPrintsIt(t *testing.T) {
 		MgrCfg   *shard.ManagerConfig
 		Token    discord.Token
 	}
-	h := hidden{restc, *restc, eng, gc, sh, sc, mgr, mc, id, &rs, tok, gc}
+	h := hidden{restc, eng, gc, sh, sc, mgr, mc, id, &rs, tok, gc}
 	values := map[string]any{
-		"*rest.Client": restc, "rest.Client": *restc,
+		"*rest.Client":    restc,
 		"*gateway.Engine": eng, "gateway.Config": gc, "*gateway.Config": &gc,
 		"*shard.Shard": sh, "shard.Config": sc, "*shard.Config": &sc,
 		"*shard.Manager": mgr, "shard.ManagerConfig": mc, "*shard.ManagerConfig": &mc,
