@@ -1,0 +1,168 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wirecord/wirecord/discord"
+	"github.com/wirecord/wirecord/discordtest"
+)
+
+// streamLog is what a worker read from the stream, per shard.
+type streamLog struct {
+	mu       sync.Mutex
+	byShard  map[int][]*Delivery
+	messages map[discord.MessageID]int // MESSAGE_CREATE id -> times seen
+}
+
+func (l *streamLog) add(d *Delivery) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byShard[d.ShardID] = append(l.byShard[d.ShardID], d)
+	if d.Name == "MESSAGE_CREATE" {
+		var m struct {
+			ID discord.MessageID `json:"id"`
+		}
+		if json.Unmarshal(d.Data, &m) == nil {
+			l.messages[m.ID]++
+		}
+	}
+}
+
+func (l *streamLog) seen(id discord.MessageID) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.messages[id]
+}
+
+// allMessages is every message the fake's users posted.
+func allMessages(srv *discordtest.Server) []discord.Message {
+	var out []discord.Message
+	for _, g := range srv.Guilds() {
+		for _, c := range srv.Channels(g.ID) {
+			out = append(out, srv.Messages(c.ID)...)
+		}
+	}
+	return out
+}
+
+func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.T) {
+	const shards = 12
+	tc := startCluster(t, 3)
+	srv := newFake(shards)
+	t.Cleanup(srv.Close)
+	nodes := []*testNode{
+		startNode(t, tc, srv, "n1", shards),
+		startNode(t, tc, srv, "n2", shards),
+		startNode(t, tc, srv, "n3", shards),
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	eventually(t, 30*time.Second, "12 shards over 3 nodes", func() bool { return balanced(shards, nodes...) })
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+
+	// A worker on its own connection reads the stream from the start.
+	wnc, err := tc.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wnc.Close()
+	w, err := NewWorker(WorkerConfig{NATS: wnc, Durable: "kill-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &streamLog{byShard: map[int][]*Delivery{}, messages: map[discord.MessageID]int{}}
+	w.OnDispatch("", func(_ context.Context, d *Delivery) { log.add(d) })
+	go w.Run(ctx)
+
+	stop := srv.StartChatter(60)
+	defer stop()
+	if _, err := srv.WaitKind(ctx, discordtest.KindMessage, 40); err != nil {
+		t.Fatal(err)
+	}
+
+	victim, survivors := nodes[0], nodes[1:]
+	moved := victim.Owned()
+	base := len(srv.Records())
+	killed := time.Now()
+	victim.kill()
+	t.Logf("killed %s, which ran shards %v", victim.ID(), moved)
+
+	var slowest time.Duration
+	for _, id := range moved {
+		r, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+			return r.Seq > base && r.Shard == id && (r.Kind == discordtest.KindResumed || r.Kind == discordtest.KindIdentified)
+		})
+		if err != nil {
+			t.Fatalf("shard %d never came back: %v", id, err)
+		}
+		if r.Kind != discordtest.KindResumed {
+			t.Errorf("shard %d came back with %s, want resumed", id, r.Kind)
+		}
+		slowest = max(slowest, r.Time.Sub(killed))
+	}
+	t.Logf("the %d shards of the dead node resumed elsewhere within %v (lease %v)", len(moved), slowest.Round(time.Millisecond), testLease)
+	// The lease expires at most testLease after its last renewal; the next
+	// balance (a quarter lease later) claims it, and the resume follows.
+	if limit := testLease + testLease/2 + time.Second; slowest > limit {
+		t.Errorf("takeover took %v, want under %v", slowest, limit)
+	}
+	eventually(t, 10*time.Second, "12 shards over the 2 nodes left", func() bool { return balanced(shards, survivors...) })
+
+	// More chatter after the takeover, then quiet.
+	n := len(srv.Records())
+	if _, err := srv.Wait(ctx, func(r discordtest.Record) bool { return r.Seq > n && r.Kind == discordtest.KindMessage }); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	want := allMessages(srv)
+	eventually(t, 20*time.Second, "the worker sees every message", func() bool {
+		for _, m := range want {
+			if log.seen(m.ID) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	for _, m := range want {
+		if k := log.messages[m.ID]; k != 1 {
+			t.Errorf("message %d seen %d times, want once", m.ID, k)
+		}
+	}
+	if len(log.messages) != len(want) {
+		t.Errorf("the worker saw %d messages, the users posted %d", len(log.messages), len(want))
+	}
+	// Per shard: one session, sequence numbers 1, 2, 3... in order, none
+	// missing, none twice.
+	for id := range shards {
+		ds := log.byShard[id]
+		for i, d := range ds {
+			if d.Seq != int64(i+1) || d.Session != ds[0].Session {
+				t.Errorf("shard %d: event %d is %s:%d (%s), want %s:%d", id, i, d.Session, d.Seq, d.Name, ds[0].Session, i+1)
+				break
+			}
+		}
+	}
+	t.Logf("%d messages, %d events in the stream, each once and in order", len(want), func() (n int) {
+		for _, ds := range log.byShard {
+			n += len(ds)
+		}
+		return n
+	}())
+	for id, k := range acceptedIdentifies(srv) {
+		if k != 1 {
+			t.Errorf("shard %d identified %d times, want once", id, k)
+		}
+	}
+	for _, v := range srv.Violations() {
+		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
+	}
+}

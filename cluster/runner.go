@@ -1,0 +1,230 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/wirecord/wirecord/gateway"
+	"github.com/wirecord/wirecord/shard"
+)
+
+// runShard runs one leased shard until it is stopped: it resumes the
+// shard's stored session when there is one, publishes every dispatch to
+// the stream, keeps the session in the sessions bucket, and on a handoff
+// closes keeping the session resumable, publishes what is left, stores
+// the session and releases the lease.
+func (nd *Node) runShard(ctx context.Context, o *owned) {
+	log := nd.log.With("shard", o.id)
+	resume := nd.resumeState(ctx, o.id, log)
+	gw := nd.cfg.Gateway
+	gw.Token, gw.Intents = nd.cfg.Token, nd.cfg.Intents
+	gw.ShardID, gw.ShardCount = o.id, nd.cfg.ShardCount
+	gw.Session = resume
+	s, err := shard.New(shard.Config{
+		Gateway:      gw,
+		Dialer:       nd.cfg.Dialer,
+		TLSConfig:    nd.cfg.TLSConfig,
+		Queue:        nd.queue,
+		Logger:       log,
+		EventBuffer:  nd.cfg.EventBuffer,
+		WriteTimeout: nd.cfg.WriteTimeout,
+	})
+	if err != nil {
+		log.Error("cannot run the shard; releasing its lease", "err", err)
+		nd.release(o, log)
+		return
+	}
+	session := ""
+	if resume != nil {
+		session = resume.ID
+		log.Info("resuming the shard's session", "session", session, "seq", resume.Seq)
+	}
+	shardCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.Run(shardCtx)
+
+	var (
+		lastSeq  int64
+		stopping = false
+		kind     stopKind
+		giveUp   time.Time // on a handoff: stop retrying publishes then
+		// abandoned: a publish was given up, so no later event may be
+		// published either (the stream must have no gap: a new owner
+		// resumes after its last event).
+		abandoned bool
+	)
+	stopC := o.stop
+	for {
+		select {
+		case k := <-stopC:
+			stopC, stopping, kind = nil, true, k
+			giveUp = time.Now().Add(nd.cfg.LeaseTTL / 2)
+			go func() {
+				c, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), nd.cfg.LeaseTTL)
+				defer cancelClose()
+				// Keep the session resumable in both cases: on a handoff
+				// the next owner resumes it; a lost lease may already be
+				// resumed elsewhere, and must not be ended from here.
+				if err := s.Close(c, gateway.CloseKeepSession); err != nil {
+					log.Warn("closing the shard took too long; dropping it", "err", err)
+					cancel()
+				}
+			}()
+			continue
+		case ev, ok := <-s.Events():
+			if !ok {
+				nd.finish(o, s, kind, stopping, session, lastSeq, log)
+				return
+			}
+			if abandoned || (stopping && kind == stopLost) {
+				continue // the next owner replays these from Discord
+			}
+			switch e := ev.(type) {
+			case *shard.Dispatch:
+				if e.Name == "READY" {
+					// READY comes before the *shard.Ready that names the
+					// session: its message id needs the new session's id.
+					if id := readySession(e.Data); id != "" {
+						session = id
+					}
+				}
+				if nd.publish(ctx, o, session, e, giveUp, log) {
+					lastSeq = e.Seq
+				} else {
+					abandoned = true
+				}
+			case *shard.Ready:
+				session = e.SessionID
+				nd.saveSession(ctx, s, o.id, lastSeq, log)
+			case *shard.Resumed:
+				log.Info("resumed", "session", session, "replayed", e.Replayed)
+				nd.saveSession(ctx, s, o.id, lastSeq, log)
+			case *shard.SessionRestarted:
+				log.Warn("the session could not be resumed; a new one started", "old_session", e.Previous.ID, "missed_after", e.MissedAfter)
+			case *shard.Stopped:
+				if e.Err != nil {
+					log.Error("shard stopped with a fatal error", "err", e.Err)
+				}
+			}
+		}
+	}
+}
+
+// publish puts a dispatch in the stream, retrying until it is stored, the
+// lease is lost, or giveUp (if set) has passed. The message id
+// <session>:<seq> makes a second copy (a replay, an overlapping owner) a
+// no-op at JetStream. What is not published is not lost: the next owner
+// resumes after the last event the stream holds, and Discord replays the
+// rest.
+func (nd *Node) publish(ctx context.Context, o *owned, session string, d *shard.Dispatch, giveUp time.Time, log *slog.Logger) bool {
+	m := eventMsg(nd.n, session, d)
+	for {
+		c, cancel := nd.opCtx(ctx)
+		_, err := nd.js.PublishMsg(c, m)
+		cancel()
+		if err == nil {
+			return true
+		}
+		if nd.cfg.NATS.IsClosed() || (!giveUp.IsZero() && time.Now().After(giveUp)) {
+			return false // the node is going away; the next owner replays it
+		}
+		log.Warn("publishing an event failed; retrying", "seq", d.Seq, "event", d.Name, "err", err)
+		select {
+		case k := <-o.stop:
+			// Put it back for the main loop; a lost lease stops publishing.
+			o.stop <- k
+			if k == stopLost {
+				return false
+			}
+		case <-ctx.Done():
+			return false
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// resumeState is the session the new owner of shardID resumes: the stored
+// session, at the last sequence the stream holds for it.
+func (nd *Node) resumeState(ctx context.Context, shardID int, log *slog.Logger) *gateway.SessionState {
+	c, cancel := nd.opCtx(ctx)
+	defer cancel()
+	e, err := nd.sessions.Get(c, sessionKey(shardID))
+	if err != nil {
+		if !missing(err) {
+			log.Warn("reading the stored session failed; identifying", "err", err)
+		}
+		return nil
+	}
+	var st storedSession
+	if err := json.Unmarshal(e.Value(), &st); err != nil || st.ID == "" || st.ShardCount != nd.cfg.ShardCount {
+		return nil
+	}
+	sess, seq, err := lastPublished(c, nd.stream, nd.n, shardID)
+	if err != nil {
+		log.Warn("reading the last published event failed; resuming at the stored sequence", "err", err)
+	} else if sess == st.ID && seq > 0 {
+		// The stream is the record: resume after the last event stored,
+		// and Discord replays whatever the old owner had not published.
+		st.Seq = seq
+	}
+	return &st.SessionState
+}
+
+// readySession is the session_id of a READY payload.
+func readySession(data json.RawMessage) string {
+	var v struct {
+		SessionID string `json:"session_id"`
+	}
+	json.Unmarshal(data, &v)
+	return v.SessionID
+}
+
+// saveSession stores the shard's session for whoever runs it next.
+func (nd *Node) saveSession(ctx context.Context, s *shard.Shard, shardID int, lastSeq int64, log *slog.Logger) bool {
+	st, ok := s.Session()
+	if !ok {
+		return false
+	}
+	st.Seq = lastSeq
+	val, _ := json.Marshal(storedSession{SessionState: st, Node: nd.cfg.ID, Updated: time.Now()})
+	c, cancel := nd.opCtx(ctx)
+	defer cancel()
+	if _, err := nd.sessions.Put(c, sessionKey(shardID), val); err != nil {
+		log.Warn("storing the session failed", "err", err)
+		return false
+	}
+	return true
+}
+
+// finish runs when the shard's events have ended.
+func (nd *Node) finish(o *owned, s *shard.Shard, kind stopKind, stopping bool, session string, lastSeq int64, log *slog.Logger) {
+	ctx := context.WithoutCancel(nd.runCtx)
+	if stopping && kind == stopLost {
+		log.Info("shard stopped: its lease was lost")
+		return
+	}
+	if stopping && kind == stopHandoff {
+		if nd.saveSession(ctx, s, o.id, lastSeq, log) {
+			log.Info("shard handed over", "session", session, "seq", lastSeq)
+		}
+	}
+	nd.release(o, log)
+}
+
+// release deletes the lease, if it is still ours, so another node claims
+// the shard at once.
+func (nd *Node) release(o *owned, log *slog.Logger) {
+	c, cancel := nd.opCtx(context.WithoutCancel(nd.runCtx))
+	defer cancel()
+	nd.mu.Lock()
+	rev := o.rev
+	nd.mu.Unlock()
+	err := nd.leases.Delete(c, leaseKey(o.id), jetstream.LastRevision(rev))
+	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+		log.Warn("releasing the lease failed; it expires by itself", "err", err)
+	}
+}
