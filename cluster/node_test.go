@@ -67,6 +67,12 @@ func (n *testNode) kill() {
 	<-n.done
 }
 
+// stop ends the node gracefully: it hands its shards over.
+func (n *testNode) stop() {
+	n.cancel()
+	<-n.done
+}
+
 const testLease = 2 * time.Second
 
 func startNode(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string, shards int) *testNode {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,36 @@ func (l *streamLog) seen(id discord.MessageID) int {
 	return l.messages[id]
 }
 
+// startWorker runs a worker on its own connection that reads the stream
+// from the start into a streamLog.
+func startWorker(t *testing.T, ctx context.Context, tc *TestCluster) *streamLog {
+	t.Helper()
+	wnc, err := tc.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(wnc.Close)
+	w, err := NewWorker(WorkerConfig{NATS: wnc, Durable: "test-worker"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &streamLog{byShard: map[int][]*Delivery{}, messages: map[discord.MessageID]int{}}
+	w.OnDispatch("", func(_ context.Context, d *Delivery) { log.add(d) })
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(wctx); err != nil {
+			t.Errorf("worker: %v", err)
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return log
+}
+
 // allMessages is every message the fake's users posted.
 func allMessages(srv *discordtest.Server) []discord.Message {
 	var out []discord.Message
@@ -66,20 +97,7 @@ func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.
 		t.Fatal(err)
 	}
 
-	// A worker on its own connection reads the stream from the start.
-	wnc, err := tc.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wnc.Close()
-	w, err := NewWorker(WorkerConfig{NATS: wnc, Durable: "kill-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &streamLog{byShard: map[int][]*Delivery{}, messages: map[discord.MessageID]int{}}
-	w.OnDispatch("", func(_ context.Context, d *Delivery) { log.add(d) })
-	go w.Run(ctx)
-
+	log := startWorker(t, ctx, tc)
 	stop := srv.StartChatter(60)
 	defer stop()
 	if _, err := srv.WaitKind(ctx, discordtest.KindMessage, 40); err != nil {
@@ -120,6 +138,22 @@ func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.
 		t.Fatal(err)
 	}
 	stop()
+	checkStream(t, srv, log, shards)
+	for id, k := range acceptedIdentifies(srv) {
+		if k != 1 {
+			t.Errorf("shard %d identified %d times, want once", id, k)
+		}
+	}
+	for _, v := range srv.Violations() {
+		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
+	}
+}
+
+// checkStream waits until the worker has seen every message the users
+// posted, then checks each was seen once, and that each shard's events
+// are one session's sequence 1, 2, 3... in order.
+func checkStream(t *testing.T, srv *discordtest.Server, log *streamLog, shards int) {
+	t.Helper()
 	want := allMessages(srv)
 	eventually(t, 20*time.Second, "the worker sees every message", func() bool {
 		for _, m := range want {
@@ -144,6 +178,9 @@ func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.
 	// missing, none twice.
 	for id := range shards {
 		ds := log.byShard[id]
+		if len(ds) == 0 {
+			t.Errorf("shard %d: no event in the stream", id)
+		}
 		for i, d := range ds {
 			if d.Seq != int64(i+1) || d.Session != ds[0].Session {
 				t.Errorf("shard %d: event %d is %s:%d (%s), want %s:%d", id, i, d.Session, d.Seq, d.Name, ds[0].Session, i+1)
@@ -157,9 +194,46 @@ func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.
 		}
 		return n
 	}())
+}
+
+func TestRollingRestartResumesEveryShardAndLosesNoEvent(t *testing.T) {
+	const shards = 12
+	tc := startCluster(t, 3)
+	srv := newFake(shards)
+	t.Cleanup(srv.Close)
+	nodes := []*testNode{
+		startNode(t, tc, srv, "n1", shards),
+		startNode(t, tc, srv, "n2", shards),
+		startNode(t, tc, srv, "n3", shards),
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
+	defer cancel()
+	eventually(t, 30*time.Second, "12 shards over 3 nodes", func() bool { return balanced(shards, nodes...) })
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+	log := startWorker(t, ctx, tc)
+	stop := srv.StartChatter(60)
+	defer stop()
+
+	for i := range nodes {
+		others := slices.Delete(slices.Clone(nodes), i, i+1)
+		began := time.Now()
+		nodes[i].stop()
+		eventually(t, 15*time.Second, "the two other nodes run every shard", func() bool { return balanced(shards, others...) })
+		nodes[i] = startNode(t, tc, srv, nodes[i].ID(), shards)
+		eventually(t, 15*time.Second, "12 shards over 3 nodes again", func() bool { return balanced(shards, nodes...) })
+		t.Logf("restarted %s: balanced again after %v", nodes[i].ID(), time.Since(began).Round(time.Millisecond))
+		n := len(srv.Records())
+		if _, err := srv.Wait(ctx, func(r discordtest.Record) bool { return r.Seq > n && r.Kind == discordtest.KindMessage }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop()
+	checkStream(t, srv, log, shards)
 	for id, k := range acceptedIdentifies(srv) {
 		if k != 1 {
-			t.Errorf("shard %d identified %d times, want once", id, k)
+			t.Errorf("shard %d identified %d times, want once: a restart resumes", id, k)
 		}
 	}
 	for _, v := range srv.Violations() {
