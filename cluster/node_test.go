@@ -77,6 +77,12 @@ const testLease = 2 * time.Second
 
 func startNode(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string, shards int) *testNode {
 	t.Helper()
+	return startNodeQ(t, tc, srv, id, shards, fakeIdentifyInterval+100*time.Millisecond)
+}
+
+// startNodeQ starts a node whose identify queue waits queueInterval per key.
+func startNodeQ(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string, shards int, queueInterval time.Duration) *testNode {
+	t.Helper()
 	nc, err := tc.Connect()
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +94,7 @@ func startNode(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string
 		LeaseTTL: testLease, Token: srv.Token, ShardCount: shards,
 		Intents: discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		Gateway: gateway.Config{URL: srv.GatewayURL}, Dialer: d,
-		Queue:  testQueue(t, nc, len(tc.Servers)),
+		Queue:  testQueue(t, nc, len(tc.Servers), queueInterval),
 		Logger: testLogger(),
 	})
 	if err != nil {
@@ -115,10 +121,10 @@ const (
 	fakeConcurrency      = 4
 )
 
-func testQueue(t *testing.T, nc *nats.Conn, replicas int) *IdentifyQueue {
+func testQueue(t *testing.T, nc *nats.Conn, replicas int, interval time.Duration) *IdentifyQueue {
 	js, _ := newJetStream(nc)
 	return newQueue(t, js, QueueConfig{Bucket: "wirecord_identify", MaxConcurrency: fakeConcurrency,
-		Interval: fakeIdentifyInterval + 100*time.Millisecond, Storage: Storage{Memory: true, Replicas: replicas}})
+		Interval: interval, Storage: Storage{Memory: true, Replicas: replicas}})
 }
 
 func newFake(shards int) *discordtest.Server {
@@ -293,4 +299,63 @@ func TestALostLeaseStopsItsShardAtOnceAndItResumesWhenFree(t *testing.T) {
 	if r.Kind != discordtest.KindResumed {
 		t.Errorf("shard 0 came back with %s, want resumed", r.Kind)
 	}
+}
+
+func TestTwelveShardsStartingTogetherOnThreeNodesKeepTheIdentifyRateLimit(t *testing.T) {
+	const (
+		shards       = 12
+		fakeInterval = time.Second
+		interval     = fakeInterval + 100*time.Millisecond
+	)
+	tc := startCluster(t, 3)
+	srv := discordtest.NewServer(discordtest.WithShards(shards), discordtest.WithGuilds(shards, 1),
+		discordtest.WithMaxConcurrency(fakeConcurrency), discordtest.WithIdentifyInterval(fakeInterval))
+	t.Cleanup(srv.Close)
+	var nodes []*testNode
+	for _, id := range []string{"n1", "n2", "n3"} {
+		nodes = append(nodes, startNodeQ(t, tc, srv, id, shards, interval))
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+	ids := srv.Identifies()
+	first, last := ids[0].Time, ids[0].Time
+	lastOfKey := map[int]time.Time{}
+	for _, r := range ids {
+		if !r.Accepted {
+			t.Errorf("shard %d's IDENTIFY refused: %s", r.ShardID, r.Refused)
+		}
+		if prev, ok := lastOfKey[r.Bucket]; ok && r.Time.Sub(prev) < fakeInterval {
+			t.Errorf("key %d identified twice %v apart", r.Bucket, r.Time.Sub(prev))
+		}
+		lastOfKey[r.Bucket] = r.Time
+		first, last = minTime(first, r.Time), maxTime(last, r.Time)
+	}
+	for _, v := range srv.Violations() {
+		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
+	}
+	// Three shards per key: two intervals from the first IDENTIFY to the
+	// last, plus the time the nodes take to claim their shards.
+	took, want := last.Sub(first), (shards/fakeConcurrency-1)*interval
+	t.Logf("12 shards over 4 keys identified in %v (ideal %v)", took.Round(time.Millisecond), want)
+	if took < (shards/fakeConcurrency-1)*fakeInterval || took > want+1500*time.Millisecond {
+		t.Errorf("the start took %v, want about %v", took, want)
+	}
+	eventually(t, 10*time.Second, "12 shards over 3 nodes", func() bool { return balanced(shards, nodes...) })
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -224,24 +224,42 @@ func (q *IdentifyQueue) tryGrant(ctx context.Context, key string, shardID int, t
 // restamp moves a grant's time to when Wait returns, and confirms the
 // grant. The grant was stamped before its write, and a write can take a
 // while on a loaded machine or with a distant NATS: the window must run
-// from when the caller is let go, not from when it asked. That is after
-// this second write, so the stamp is now plus the time the first write
-// took (writeTime), the best guess of this one's. If the first write took
-// so long that another node already took the key's next grant, the
-// compare-and-set fails and this grant is void: the caller waits again
-// rather than identify alongside the other. A write whose answer is lost
-// is retried, and recognised by its token if it landed.
+// from when the caller is let go, not from when it asked. So the stamp is
+// now plus the time the last write took (writeTime), the best guess of
+// this write's; when the answer comes later than the stamp by more than a
+// twentieth of the interval, the guess was wrong and the grant is stamped
+// again (the key is ours meanwhile: others wait), up to maxRestamps times.
+// If the first write took so long that another node already took the
+// key's next grant, the compare-and-set fails and this grant is void: the
+// caller waits again rather than identify alongside the other. A write
+// whose answer is lost is retried, and recognised by its token if it
+// landed.
 func (q *IdentifyQueue) restamp(ctx context.Context, key string, rev uint64, shardID int, token string, writeTime time.Duration) (time.Duration, error) {
-	val, _ := json.Marshal(grant{At: q.clock.Now().Add(writeTime).UnixNano(), Shard: shardID, Token: token, Confirmed: true})
-	if _, err := q.kv.Update(ctx, key, val, rev); err != nil {
-		if conflict(err) {
-			q.log.Warn("identify queue: a grant was overtaken while it was written; waiting again", "shard", shardID)
-			return retryNow, nil
+	tolerance := min(q.interval/20, 100*time.Millisecond)
+	for range maxRestamps {
+		sent := q.clock.Now()
+		stamp := sent.Add(writeTime)
+		val, _ := json.Marshal(grant{At: stamp.UnixNano(), Shard: shardID, Token: token, Confirmed: true})
+		next, err := q.kv.Update(ctx, key, val, rev)
+		if err != nil {
+			if conflict(err) {
+				q.log.Warn("identify queue: a grant was overtaken while it was written; waiting again", "shard", shardID)
+				return retryNow, nil
+			}
+			return 0, err
 		}
-		return 0, err
+		done := q.clock.Now()
+		if done.Sub(stamp) <= tolerance {
+			return 0, nil
+		}
+		rev, writeTime = next, done.Sub(sent)
 	}
+	q.log.Warn("identify queue: writes to NATS keep taking longer than expected; identifying anyway", "shard", shardID)
 	return 0, nil
 }
+
+// maxRestamps bounds how often one grant is stamped again.
+const maxRestamps = 5
 
 // takeBudget takes one session start from the cluster's budget, waiting
 // for the reset when it is spent (Discord resets the token of a bot that
