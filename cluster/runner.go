@@ -224,6 +224,18 @@ func (nd *Node) release(o *owned, log *slog.Logger) {
 	rev := o.rev
 	nd.mu.Unlock()
 	err := nd.leases.Delete(c, leaseKey(o.id), jetstream.LastRevision(rev))
+	if conflict(err) {
+		// A renewal crossed the release: delete the lease if it is
+		// still ours, at its current revision.
+		if e, gerr := nd.leases.Get(c, leaseKey(o.id)); gerr == nil {
+			var l lease
+			if json.Unmarshal(e.Value(), &l) == nil && l.Node == nd.cfg.ID {
+				err = nd.leases.Delete(c, leaseKey(o.id), jetstream.LastRevision(e.Revision()))
+			} else {
+				err = nil // another node's now
+			}
+		}
+	}
 	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
 		log.Warn("releasing the lease failed; it expires by itself", "err", err)
 	}
