@@ -240,3 +240,74 @@ func TestRollingRestartResumesEveryShardAndLosesNoEvent(t *testing.T) {
 		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
 	}
 }
+
+func TestANodeCutOffFromNATSStopsItsShardsBeforeAnotherRunsThem(t *testing.T) {
+	const shards = 4
+	tc := startCluster(t, 1)
+	srv := newFake(shards)
+	t.Cleanup(srv.Close)
+	a := startNode(t, tc, srv, "a", shards)
+	b := startNode(t, tc, srv, "b", shards)
+	eventually(t, 20*time.Second, "4 shards over 2 nodes", func() bool { return balanced(shards, a, b) })
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+	// a loses NATS but not Discord: its connections stay up until a
+	// stops them itself.
+	moved := a.Owned()
+	// Once a has stored the sessions (at READY), that is: a cut before
+	// then leaves nothing to resume.
+	eventually(t, 10*time.Second, "a stores its shards' sessions", func() bool {
+		for _, id := range moved {
+			if _, err := a.sessions.Get(ctx, sessionKey(id)); err != nil {
+				return false
+			}
+		}
+		return true
+	})
+	oldConn := map[int]int{}
+	for _, id := range moved {
+		oldConn[id] = srv.ConnForShard(id).ID()
+	}
+	base := len(srv.Records())
+	a.nc.Close()
+	for _, id := range moved {
+		r, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+			return r.Seq > base && r.Shard == id && (r.Kind == discordtest.KindResumed || r.Kind == discordtest.KindIdentified)
+		})
+		if err != nil {
+			t.Fatalf("shard %d never came back: %v", id, err)
+		}
+		if r.Kind != discordtest.KindResumed {
+			t.Errorf("shard %d came back with %s, want resumed", id, r.Kind)
+			for _, e := range srv.Records() {
+				if e.Shard == id || e.Conn == oldConn[id] {
+					t.Log(e)
+				}
+			}
+		}
+		// The cut-off node's connection ended before the new one resumed:
+		// never one shard connected twice.
+		var ended *discordtest.Record
+		for _, e := range srv.Records() {
+			if e.Kind == discordtest.KindDisconnected && e.Conn == oldConn[id] {
+				ended = &e
+				break
+			}
+		}
+		if ended == nil || ended.Seq > r.Seq {
+			t.Errorf("shard %d resumed on b (record %d) while a still had it connected (ended: %v)", id, r.Seq, ended)
+		}
+	}
+	eventually(t, 10*time.Second, "b runs every shard", func() bool { return balanced(shards, b) })
+	if got := a.Owned(); len(got) != 0 {
+		t.Errorf("the cut-off node still runs %v", got)
+	}
+	for id, k := range acceptedIdentifies(srv) {
+		if k != 1 {
+			t.Errorf("shard %d identified %d times, want once", id, k)
+		}
+	}
+}

@@ -41,8 +41,9 @@ type NodeConfig struct {
 	// Storage replicates the buckets and the stream.
 	Storage Storage
 	// LeaseTTL is how long a lease lasts unrenewed. Leases are renewed
-	// four times per LeaseTTL; a node that has not renewed one for
-	// three quarters of it stops that shard, before anyone may take it.
+	// four times per LeaseTTL; a node that has not renewed one for half
+	// of it stops that shard (by three quarters at the latest), before
+	// anyone may take it.
 	// Default DefaultLeaseTTL.
 	LeaseTTL time.Duration
 	// EventMaxAge is how long the stream keeps events. Default 24 h.
@@ -263,8 +264,8 @@ func (nd *Node) heartbeat(ctx context.Context) {
 }
 
 // renew renews every lease; a lease that is gone or taken stops its shard
-// at once, and so does one not renewed for three quarters of LeaseTTL (the
-// node may be cut off from NATS: another node may take it at LeaseTTL).
+// at once, and so does one not renewed for half of LeaseTTL (the node may
+// be cut off from NATS: another node may take it at LeaseTTL).
 func (nd *Node) renew(ctx context.Context) {
 	nd.mu.Lock()
 	held := make([]*owned, 0, len(nd.owned))
@@ -289,7 +290,10 @@ func (nd *Node) renew(ctx context.Context) {
 			nd.mu.Lock()
 			late := time.Since(o.renewed)
 			nd.mu.Unlock()
-			if late > nd.cfg.LeaseTTL*3/4 {
+			// Renewals come every quarter lease: stopping at half the
+			// lease time unrenewed is at the latest three quarters in,
+			// before the lease can expire and another node take it.
+			if late >= nd.cfg.LeaseTTL/2 {
 				nd.log.Warn("lease not renewed in time; stopping the shard before another node takes it",
 					"shard", o.id, "late", late.Round(time.Millisecond), "err", err)
 				nd.stopShard(o, stopLost)
