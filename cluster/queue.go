@@ -96,6 +96,11 @@ type budget struct {
 
 const budgetKey = "budget"
 
+// opTimeout bounds one pass of reads and writes: a request sent while the
+// NATS connection moves to another server gets no answer, and is tried
+// again rather than waited for until the caller's context ends.
+const opTimeout = 5 * time.Second
+
 // retryNow is what a compare-and-set that lost returns: look again at once.
 const retryNow time.Duration = -1
 
@@ -150,7 +155,9 @@ func (q *IdentifyQueue) Wait(ctx context.Context, shardID int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		wait, err := q.tryGrant(ctx, key, shardID, token)
+		c, cancel := context.WithTimeout(ctx, opTimeout)
+		wait, err := q.tryGrant(c, key, shardID, token)
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -269,7 +276,9 @@ func (q *IdentifyQueue) takeBudget(ctx context.Context, shardID int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		wait, err := q.tryBudget(ctx, shardID)
+		c, cancel := context.WithTimeout(ctx, opTimeout)
+		wait, err := q.tryBudget(c, shardID)
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
