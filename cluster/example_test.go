@@ -32,7 +32,7 @@ func Example() {
 	nc, _ := nats.Connect(ns.ClientURL())
 	defer nc.Close()
 	node, _ := cluster.NewNode(cluster.NodeConfig{
-		NATS: nc, ID: "machine-1", Token: srv.Token, ShardCount: 2, MaxConcurrency: 2, LeaseTTL: 2 * time.Second,
+		NATS: nc, ID: "machine-1", Token: discord.NewToken(srv.Token), ShardCount: 2, MaxConcurrency: 2, LeaseTTL: 2 * time.Second,
 		Intents: discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		Gateway: gateway.Config{URL: srv.GatewayURL},
 	})

@@ -49,8 +49,8 @@ type NodeConfig struct {
 	// EventMaxAge is how long the stream keeps events. Default 24 h.
 	EventMaxAge time.Duration
 
-	// Token is the bot token, without the "Bot " prefix.
-	Token string
+	// Token is the bot token (discord.NewToken); it never prints.
+	Token discord.Token
 	// Intents are the gateway intents of every shard.
 	Intents discord.Intents
 	// ShardCount is the bot's total number of shards, across the cluster.
@@ -138,7 +138,7 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 	switch {
 	case cfg.NATS == nil:
 		return nil, errors.New("cluster: NodeConfig.NATS is required: connect to NATS (or start an embedded server) first")
-	case cfg.Token == "":
+	case cfg.Token.IsZero():
 		return nil, errors.New("cluster: NodeConfig.Token is required")
 	case cfg.ShardCount < 1:
 		return nil, fmt.Errorf("cluster: NodeConfig.ShardCount is %d: give the bot's total shard count", cfg.ShardCount)

@@ -91,7 +91,7 @@ func startNodeQ(t *testing.T, tc *TestCluster, srv *discordtest.Server, id strin
 	d := &killDialer{}
 	nd, err := NewNode(NodeConfig{
 		NATS: nc, ID: id, Storage: Storage{Memory: true, Replicas: len(tc.Servers)},
-		LeaseTTL: testLease, Token: srv.Token, ShardCount: shards,
+		LeaseTTL: testLease, Token: discord.NewToken(srv.Token), ShardCount: shards,
 		Intents: discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		Gateway: gateway.Config{URL: srv.GatewayURL}, Dialer: d,
 		Queue:  testQueue(t, nc, len(tc.Servers), queueInterval),

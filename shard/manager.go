@@ -21,8 +21,8 @@ import (
 // ManagerConfig configures a Manager. Token is required; every other zero
 // value means the documented default.
 type ManagerConfig struct {
-	// Token is the bot token, without the "Bot " prefix.
-	Token string
+	// Token is the bot token (discord.NewToken); it never prints.
+	Token discord.Token
 	// Intents are the gateway intents of every shard.
 	Intents discord.Intents
 
@@ -72,10 +72,7 @@ type ManagerConfig struct {
 
 // String describes the configuration without the token.
 func (c ManagerConfig) String() string {
-	tok := `""`
-	if c.Token != "" {
-		tok = "[redacted]"
-	}
+	tok := c.Token.String()
 	return fmt.Sprintf("shard.ManagerConfig{Token:%s Intents:%s ShardCount:%d ShardIDs:%v Gateway:%v}",
 		tok, c.Intents, c.ShardCount, c.ShardIDs, c.Gateway)
 }
@@ -85,12 +82,8 @@ func (c ManagerConfig) GoString() string { return c.String() }
 
 // LogValue logs the configuration without the token.
 func (c ManagerConfig) LogValue() slog.Value {
-	tok := ""
-	if c.Token != "" {
-		tok = "[redacted]"
-	}
 	return slog.GroupValue(
-		slog.String("token", tok),
+		slog.Any("token", c.Token),
 		slog.String("intents", c.Intents.String()),
 		slog.Int("shard_count", c.ShardCount),
 		slog.Any("shard_ids", c.ShardIDs),
@@ -135,7 +128,7 @@ type Manager struct {
 
 // NewManager returns a Manager. It does not connect; call Start or Run.
 func NewManager(cfg ManagerConfig) (*Manager, error) {
-	if cfg.Token == "" {
+	if cfg.Token.IsZero() {
 		return nil, errors.New("shard: no token")
 	}
 	if cfg.ShardCount < 0 {
@@ -152,7 +145,7 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 	m := &Manager{cfg: cfg, log: cfg.Logger, restc: cfg.REST, queue: cfg.Queue,
 		seed: maphash.MakeSeed(), fatal: make(chan error, 1), closing: make(chan struct{})}
 	if m.restc == nil {
-		m.restc = rest.New(cfg.Token, rest.WithLogger(cfg.Logger))
+		m.restc = rest.New(cfg.Token.Reveal(), rest.WithLogger(cfg.Logger))
 	}
 	return m, nil
 }
@@ -172,7 +165,7 @@ func (m *Manager) Start(ctx context.Context) error {
 	count := m.cfg.ShardCount
 	m.url = m.cfg.Gateway.URL
 	if count == 0 || m.queue == nil || m.url == "" {
-		gb, err := m.restc.GatewayBot(ctx)
+		gb, err := m.restc.GetBotGateway(ctx)
 		if err != nil {
 			return fmt.Errorf("shard: GET /gateway/bot: %w", err)
 		}
@@ -214,7 +207,7 @@ func (m *Manager) Start(ctx context.Context) error {
 }
 
 func (m *Manager) refreshLimit(ctx context.Context) (SessionStartLimit, error) {
-	gb, err := m.restc.GatewayBot(ctx)
+	gb, err := m.restc.GetBotGateway(ctx)
 	if err != nil {
 		return SessionStartLimit{}, err
 	}
@@ -693,7 +686,7 @@ func (m *Manager) Rescale(ctx context.Context, n int) error {
 		return errors.New("shard: Rescale needs a manager that runs every shard")
 	}
 	if n == 0 {
-		gb, err := m.restc.GatewayBot(ctx)
+		gb, err := m.restc.GetBotGateway(ctx)
 		if err != nil {
 			return fmt.Errorf("shard: GET /gateway/bot: %w", err)
 		}
