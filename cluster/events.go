@@ -39,6 +39,10 @@ func (n names) sessions() string { return n.prefix + "_sessions" }
 func (n names) identify() string { return n.prefix + "_identify" }
 func (n names) events() string   { return n.prefix + ".events.>" }
 
+// command is where one shard's commands go: <prefix>.cmd.<shard>. Only
+// the node that runs the shard listens there.
+func (n names) command(shardID int) string { return n.prefix + ".cmd." + strconv.Itoa(shardID) }
+
 // subject is where one dispatch goes: <prefix>.events.<shard>.<NAME>.
 func (n names) subject(shardID int, name string) string {
 	if name == "" {

@@ -97,16 +97,18 @@ type Node struct {
 	leases, nodes, sessions jetstream.KeyValue
 	stream                  jetstream.Stream
 
-	mu     sync.Mutex
-	owned  map[int]*owned
-	wg     sync.WaitGroup
-	runCtx context.Context
+	mu      sync.Mutex
+	owned   map[int]*owned
+	wg      sync.WaitGroup
+	runCtx  context.Context
+	started time.Time
 }
 
 // owned is a shard this node holds the lease of.
 type owned struct {
 	id       int
 	rev      uint64    // the lease's revision
+	acquired time.Time // when the lease was claimed
 	renewed  time.Time // last successful renewal, local clock
 	stop     chan stopKind
 	done     chan struct{}
@@ -120,10 +122,47 @@ const (
 	stopHandoff                 // give the shard away: keep the session
 )
 
+// nodeBeat is the value of a node's key in the nodes bucket.
+type nodeBeat struct {
+	Node       string    `json:"node"`
+	At         time.Time `json:"at"`
+	Started    time.Time `json:"started"`
+	ShardCount int       `json:"shard_count"`
+}
+
+// liveNodes reads every live node's last heartbeat.
+func liveNodes(ctx context.Context, kv jetstream.KeyValue) ([]nodeBeat, error) {
+	c, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	keys, err := kv.Keys(c)
+	if errors.Is(err, jetstream.ErrNoKeysFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cluster: listing nodes: %w", err)
+	}
+	var out []nodeBeat
+	for _, k := range keys {
+		e, err := kv.Get(c, k)
+		if missing(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cluster: reading %s: %w", k, err)
+		}
+		var b nodeBeat
+		if json.Unmarshal(e.Value(), &b) == nil {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
 // lease is the value of a lease key.
 type lease struct {
 	Node     string    `json:"node"`
-	Acquired time.Time `json:"acquired"`
+	Acquired time.Time `json:"acquired"` // when the node claimed it
+	Renewed  time.Time `json:"renewed"`  // its last renewal
 }
 
 // storedSession is the value of a session key.
@@ -229,6 +268,7 @@ func (nd *Node) Run(ctx context.Context) error {
 	runCtx, stopShards := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopShards()
 	nd.runCtx = runCtx
+	nd.started = time.Now()
 	tick := nd.cfg.LeaseTTL / 4
 	nd.heartbeat(ctx)
 	// Wait one tick before claiming, so that nodes started together see
@@ -257,7 +297,7 @@ func (nd *Node) opCtx(ctx context.Context) (context.Context, context.CancelFunc)
 func (nd *Node) heartbeat(ctx context.Context) {
 	c, cancel := nd.opCtx(ctx)
 	defer cancel()
-	val, _ := json.Marshal(map[string]any{"node": nd.cfg.ID, "at": time.Now()})
+	val, _ := json.Marshal(nodeBeat{Node: nd.cfg.ID, At: time.Now(), ShardCount: nd.cfg.ShardCount, Started: nd.started})
 	if _, err := nd.nodes.Put(c, "node."+nd.cfg.ID, val); err != nil {
 		nd.log.Warn("node heartbeat failed", "err", err)
 	}
@@ -273,8 +313,8 @@ func (nd *Node) renew(ctx context.Context) {
 		held = append(held, o)
 	}
 	nd.mu.Unlock()
-	val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: time.Now()})
 	for _, o := range held {
+		val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: o.acquired, Renewed: time.Now()})
 		c, cancel := nd.opCtx(ctx)
 		rev, err := nd.leases.Update(c, leaseKey(o.id), val, o.rev)
 		cancel()
@@ -346,7 +386,8 @@ func (nd *Node) balance(ctx context.Context) {
 		if slices.Contains(taken, leaseKey(id)) {
 			continue
 		}
-		val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: time.Now()})
+		now := time.Now()
+		val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: now, Renewed: now})
 		c, cancel := nd.opCtx(ctx)
 		rev, err := nd.leases.Create(c, leaseKey(id), val)
 		cancel()
@@ -360,7 +401,7 @@ func (nd *Node) balance(ctx context.Context) {
 		}
 		held = append(held, id)
 		nd.log.Info("lease claimed", "shard", id, "fair_share", fair, "nodes", len(live))
-		nd.startShard(id, rev)
+		nd.startShard(id, rev, now)
 	}
 }
 
@@ -386,8 +427,8 @@ func (nd *Node) stopShard(o *owned, k stopKind) {
 
 func (nd *Node) stopShardLocked(o *owned, k stopKind) { nd.stopShard(o, k) }
 
-func (nd *Node) startShard(id int, rev uint64) {
-	o := &owned{id: id, rev: rev, renewed: time.Now(), stop: make(chan stopKind, 1), done: make(chan struct{})}
+func (nd *Node) startShard(id int, rev uint64, acquired time.Time) {
+	o := &owned{id: id, rev: rev, acquired: acquired, renewed: acquired, stop: make(chan stopKind, 1), done: make(chan struct{})}
 	nd.mu.Lock()
 	nd.owned[id] = o
 	nd.mu.Unlock()

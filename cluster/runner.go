@@ -46,6 +46,20 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 	shardCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go s.Run(shardCtx)
+	// Commands for the shard come here while this node runs it; the
+	// subscription ends as soon as the shard is told to stop, so that
+	// commands wait for (and go to) the next owner.
+	sub, err := nd.serveCommands(shardCtx, o.id, s)
+	if err != nil {
+		log.Warn("the shard runs without taking commands", "err", err)
+	}
+	unsubscribe := func() {
+		if sub != nil {
+			sub.Unsubscribe()
+			sub = nil
+		}
+	}
+	defer unsubscribe()
 
 	var (
 		lastSeq  int64
@@ -62,6 +76,7 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 		select {
 		case k := <-stopC:
 			stopC, stopping, kind = nil, true, k
+			unsubscribe()
 			giveUp = time.Now().Add(nd.cfg.LeaseTTL / 2)
 			go func() {
 				c, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), nd.cfg.LeaseTTL)
