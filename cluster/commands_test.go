@@ -75,7 +75,12 @@ func TestCommandsByGuildAreSentOnTheShardThatServesTheGuild(t *testing.T) {
 		if err := cmd.UpdateVoiceState(ctx, discord.UpdateVoiceState{GuildID: g.ID, ChannelID: ch.ID}); err != nil {
 			t.Fatalf("UpdateVoiceState for guild %d: %v", g.ID, err)
 		}
-		// Both went out on the guild's shard, and on no other.
+		// Both went out on the guild's shard, and on no other. Send
+		// returns once the command is written: the fake may not have
+		// read it yet.
+		eventually(t, 5*time.Second, "the fake reads both commands", func() bool {
+			return inbound(srv, want, discord.OpPresenceUpdate)+inbound(srv, want, discord.OpVoiceStateUpdate)-before[want] >= 2
+		})
 		for id := range shards {
 			sent := inbound(srv, id, discord.OpPresenceUpdate) + inbound(srv, id, discord.OpVoiceStateUpdate) - before[id]
 			if id == want && sent != 2 {
@@ -102,11 +107,14 @@ func TestCommandsByGuildAreSentOnTheShardThatServesTheGuild(t *testing.T) {
 	if err := cmd.UpdatePresenceEverywhere(ctx, discord.UpdatePresence{Status: discord.StatusOnline}); err != nil {
 		t.Fatal(err)
 	}
-	for id := range shards {
-		if inbound(srv, id, discord.OpPresenceUpdate) == 0 {
-			t.Errorf("UpdatePresenceEverywhere: shard %d sent no presence", id)
+	eventually(t, 5*time.Second, "every shard sent a presence", func() bool {
+		for id := range shards {
+			if inbound(srv, id, discord.OpPresenceUpdate) == 0 {
+				return false
+			}
 		}
-	}
+		return true
+	})
 	for _, v := range srv.Violations() {
 		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
 	}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -155,24 +156,42 @@ func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.
 func checkStream(t *testing.T, srv *discordtest.Server, log *streamLog, shards int) {
 	t.Helper()
 	want := allMessages(srv)
-	eventually(t, 20*time.Second, "the worker sees every message", func() bool {
+	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var missing []discord.Message
 		for _, m := range want {
 			if log.seen(m.ID) == 0 {
-				return false
+				missing = append(missing, m)
 			}
 		}
-		return true
-	})
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			explainMissing(t, srv, log, shards, missing)
+			t.Fatalf("the worker never saw %d of the %d messages", len(missing), len(want))
+		}
+		<-tick.C
+	}
 
+	// The chatter's stop does not wait for a message being posted: one
+	// may land after want was read. Every message seen must be one the
+	// users posted by now, and seen once.
+	posted := map[discord.MessageID]bool{}
+	for _, m := range allMessages(srv) {
+		posted[m.ID] = true
+	}
 	log.mu.Lock()
 	defer log.mu.Unlock()
-	for _, m := range want {
-		if k := log.messages[m.ID]; k != 1 {
-			t.Errorf("message %d seen %d times, want once", m.ID, k)
+	for id, k := range log.messages {
+		if k != 1 {
+			t.Errorf("message %d seen %d times, want once", id, k)
 		}
-	}
-	if len(log.messages) != len(want) {
-		t.Errorf("the worker saw %d messages, the users posted %d", len(log.messages), len(want))
+		if !posted[id] {
+			t.Errorf("the worker saw message %d, which no user posted", id)
+		}
 	}
 	// Per shard: one session, sequence numbers 1, 2, 3... in order, none
 	// missing, none twice.
@@ -308,6 +327,47 @@ func TestANodeCutOffFromNATSStopsItsShardsBeforeAnotherRunsThem(t *testing.T) {
 	for id, k := range acceptedIdentifies(srv) {
 		if k != 1 {
 			t.Errorf("shard %d identified %d times, want once", id, k)
+		}
+	}
+}
+
+// explainMissing logs, for messages the worker never saw, their shard,
+// the sequences the stream holds for it, and the fake's record of the
+// shard's sessions.
+func explainMissing(t *testing.T, srv *discordtest.Server, log *streamLog, shards int, missing []discord.Message) {
+	t.Helper()
+	guildOf := map[discord.ChannelID]discord.GuildID{}
+	for _, g := range srv.Guilds() {
+		for _, c := range srv.Channels(g.ID) {
+			guildOf[c.ID] = g.ID
+		}
+	}
+	bad := map[int]bool{}
+	for _, m := range missing {
+		g := guildOf[m.ChannelID]
+		id := int((uint64(g) >> 22) % uint64(shards))
+		bad[id] = true
+		t.Logf("missing: message %d in guild %d (shard %d) at %s", m.ID, g, id, m.Timestamp.Format("15:04:05.000"))
+	}
+	log.mu.Lock()
+	for id := range bad {
+		ds := log.byShard[id]
+		var gaps []string
+		for i := 1; i < len(ds); i++ {
+			if ds[i].Seq != ds[i-1].Seq+1 || ds[i].Session != ds[i-1].Session {
+				gaps = append(gaps, fmt.Sprintf("%s:%d -> %s:%d", ds[i-1].Session, ds[i-1].Seq, ds[i].Session, ds[i].Seq))
+			}
+		}
+		last := int64(0)
+		if len(ds) > 0 {
+			last = ds[len(ds)-1].Seq
+		}
+		t.Logf("shard %d: %d events in the stream, last seq %d, gaps %v", id, len(ds), last, gaps)
+	}
+	log.mu.Unlock()
+	for _, r := range srv.Records() {
+		if bad[r.Shard] && r.Kind != discordtest.KindMessage && r.Kind != discordtest.KindREST {
+			t.Log(r)
 		}
 	}
 }
