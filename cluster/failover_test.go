@@ -371,3 +371,50 @@ func explainMissing(t *testing.T, srv *discordtest.Server, log *streamLog, shard
 		}
 	}
 }
+
+func TestANodeStoppedWhileNATSIsDownStopsItsShardsInTime(t *testing.T) {
+	const shards = 2
+	tc := startCluster(t, 1)
+	srv := newFake(shards)
+	t.Cleanup(srv.Close)
+	a := startNode(t, tc, srv, "a", shards)
+	eventually(t, 20*time.Second, "node a runs both shards", func() bool { return balanced(shards, a) })
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+	// NATS goes away (the client keeps reconnecting) while users talk:
+	// every publish fails and is retried.
+	tc.Servers[0].Shutdown()
+	stopChatter := srv.StartChatter(50)
+	defer stopChatter()
+	base := len(srv.Records())
+	if _, err := srv.Wait(ctx, func(r discordtest.Record) bool { return r.Seq > base && r.Kind == discordtest.KindMessage }); err != nil {
+		t.Fatal(err)
+	}
+	// Asked to leave, it cannot hand over (nothing can be stored), so it
+	// stops each shard once its lease could no longer be renewed: before
+	// the lease expires and another node could take the shard.
+	began := time.Now()
+	stopped := make(chan struct{})
+	go func() {
+		a.stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(2 * testLease):
+		t.Fatalf("the node did not stop within %v of being asked, with NATS down", 2*testLease)
+	}
+	t.Logf("stopped %v after being asked, NATS down (lease %v)", time.Since(began).Round(time.Millisecond), testLease)
+	for id := range shards {
+		if c := srv.ConnForShard(id); c != nil {
+			select {
+			case <-c.Done():
+			case <-time.After(testLease):
+				t.Errorf("shard %d is still connected after the node stopped", id)
+			}
+		}
+	}
+}

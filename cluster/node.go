@@ -110,9 +110,39 @@ type owned struct {
 	rev      uint64    // the lease's revision
 	acquired time.Time // when the lease was claimed
 	renewed  time.Time // last successful renewal, local clock
-	stop     chan stopKind
 	done     chan struct{}
-	stopOnce sync.Once
+
+	stopMu  sync.Mutex
+	stopped chan struct{} // closed by the first stop, of either kind
+	lost    chan struct{} // closed when the lease is lost, even mid-handoff
+	isLost  bool
+}
+
+// stop tells the shard to stop: a handoff keeps its session for the next
+// owner; a lost lease stops it at once, and may come while a handoff is
+// under way (NATS went away during it).
+func (o *owned) stop(k stopKind) {
+	o.stopMu.Lock()
+	defer o.stopMu.Unlock()
+	select {
+	case <-o.stopped:
+	default:
+		close(o.stopped)
+	}
+	if k == stopLost && !o.isLost {
+		o.isLost = true
+		close(o.lost)
+	}
+}
+
+// leaseLost reports whether the shard was told its lease is lost.
+func (o *owned) leaseLost() bool {
+	select {
+	case <-o.lost:
+		return true
+	default:
+		return false
+	}
 }
 
 type stopKind int
@@ -282,8 +312,10 @@ func (nd *Node) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
-		nd.heartbeat(ctx)
+		// Renewals first: with NATS away, each step waits its timeout,
+		// and a lease must be seen late before it expires.
 		nd.renew(ctx)
+		nd.heartbeat(ctx)
 		nd.balance(ctx)
 	}
 }
@@ -313,33 +345,45 @@ func (nd *Node) renew(ctx context.Context) {
 		held = append(held, o)
 	}
 	nd.mu.Unlock()
+	// All at once: one after the other, with NATS away each would wait
+	// its timeout, and the last would be seen late only after its lease
+	// expired.
+	var wg sync.WaitGroup
 	for _, o := range held {
-		val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: o.acquired, Renewed: time.Now()})
-		c, cancel := nd.opCtx(ctx)
-		rev, err := nd.leases.Update(c, leaseKey(o.id), val, o.rev)
-		cancel()
-		switch {
-		case err == nil:
-			nd.mu.Lock()
-			o.rev, o.renewed = rev, time.Now()
-			nd.mu.Unlock()
-		case conflict(err) || missing(err):
-			nd.log.Warn("lease lost; stopping the shard", "shard", o.id, "err", err)
+		wg.Go(func() { nd.renewOne(ctx, o) })
+	}
+	wg.Wait()
+}
+
+func (nd *Node) renewOne(ctx context.Context, o *owned) {
+	val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: o.acquired, Renewed: time.Now()})
+	c, cancel := nd.opCtx(ctx)
+	nd.mu.Lock()
+	rev := o.rev
+	nd.mu.Unlock()
+	rev, err := nd.leases.Update(c, leaseKey(o.id), val, rev)
+	cancel()
+	switch {
+	case err == nil:
+		nd.mu.Lock()
+		o.rev, o.renewed = rev, time.Now()
+		nd.mu.Unlock()
+	case conflict(err) || missing(err):
+		nd.log.Warn("lease lost; stopping the shard", "shard", o.id, "err", err)
+		nd.stopShard(o, stopLost)
+	default:
+		nd.mu.Lock()
+		late := time.Since(o.renewed)
+		nd.mu.Unlock()
+		// Renewals come every quarter lease: stopping at half the
+		// lease time unrenewed is at the latest three quarters in,
+		// before the lease can expire and another node take it.
+		if late >= nd.cfg.LeaseTTL/2 {
+			nd.log.Warn("lease not renewed in time; stopping the shard before another node takes it",
+				"shard", o.id, "late", late.Round(time.Millisecond), "err", err)
 			nd.stopShard(o, stopLost)
-		default:
-			nd.mu.Lock()
-			late := time.Since(o.renewed)
-			nd.mu.Unlock()
-			// Renewals come every quarter lease: stopping at half the
-			// lease time unrenewed is at the latest three quarters in,
-			// before the lease can expire and another node take it.
-			if late >= nd.cfg.LeaseTTL/2 {
-				nd.log.Warn("lease not renewed in time; stopping the shard before another node takes it",
-					"shard", o.id, "late", late.Round(time.Millisecond), "err", err)
-				nd.stopShard(o, stopLost)
-			} else {
-				nd.log.Warn("renewing a lease failed; retrying", "shard", o.id, "err", err)
-			}
+		} else {
+			nd.log.Warn("renewing a lease failed; retrying", "shard", o.id, "err", err)
 		}
 	}
 }
@@ -408,27 +452,41 @@ func (nd *Node) balance(ctx context.Context) {
 func leaseKey(id int) string   { return "shard." + strconv.Itoa(id) }
 func sessionKey(id int) string { return "shard." + strconv.Itoa(id) }
 
-// leave hands every shard over, for a graceful stop.
+// leave hands every shard over, for a graceful stop. Leases are renewed
+// until each handoff is done, and a shard whose lease cannot be renewed
+// in time (NATS is gone) stops at once, as when running: a slow handoff
+// never lets another node run a shard this one still runs.
 func (nd *Node) leave() {
 	nd.mu.Lock()
 	for _, o := range nd.owned {
-		nd.stopShardLocked(o, stopHandoff)
+		nd.stopShard(o, stopHandoff)
 	}
 	nd.mu.Unlock()
-	nd.wg.Wait()
+	handedOver := make(chan struct{})
+	go func() {
+		nd.wg.Wait()
+		close(handedOver)
+	}()
+	t := time.NewTicker(nd.cfg.LeaseTTL / 4)
+	defer t.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-handedOver:
+			waiting = false
+		case <-t.C:
+			nd.renew(context.Background())
+		}
+	}
 	c, cancel := context.WithTimeout(context.Background(), nd.cfg.LeaseTTL/4)
 	defer cancel()
 	nd.nodes.Delete(c, "node."+nd.cfg.ID)
 }
 
-func (nd *Node) stopShard(o *owned, k stopKind) {
-	o.stopOnce.Do(func() { o.stop <- k })
-}
-
-func (nd *Node) stopShardLocked(o *owned, k stopKind) { nd.stopShard(o, k) }
+func (nd *Node) stopShard(o *owned, k stopKind) { o.stop(k) }
 
 func (nd *Node) startShard(id int, rev uint64, acquired time.Time) {
-	o := &owned{id: id, rev: rev, acquired: acquired, renewed: acquired, stop: make(chan stopKind, 1), done: make(chan struct{})}
+	o := &owned{id: id, rev: rev, acquired: acquired, renewed: acquired, done: make(chan struct{}),
+		stopped: make(chan struct{}), lost: make(chan struct{})}
 	nd.mu.Lock()
 	nd.owned[id] = o
 	nd.mu.Unlock()

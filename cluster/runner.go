@@ -63,39 +63,43 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 
 	var (
 		lastSeq  int64
-		stopping = false
-		kind     stopKind
+		stopping bool
 		giveUp   time.Time // on a handoff: stop retrying publishes then
 		// abandoned: a publish was given up, so no later event may be
 		// published either (the stream must have no gap: a new owner
 		// resumes after its last event).
 		abandoned bool
 	)
-	stopC := o.stop
+	stopC, lostC := o.stopped, o.lost
 	for {
 		select {
-		case k := <-stopC:
-			stopC, stopping, kind = nil, true, k
+		case <-stopC:
+			stopC, stopping = nil, true
 			unsubscribe()
 			giveUp = time.Now().Add(nd.cfg.LeaseTTL / 2)
 			go func() {
 				c, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), nd.cfg.LeaseTTL)
 				defer cancelClose()
-				// Keep the session resumable in both cases: on a handoff
-				// the next owner resumes it; a lost lease may already be
-				// resumed elsewhere, and must not be ended from here.
+				// Keep the session resumable: the next owner resumes it.
 				if err := s.Close(c, gateway.CloseKeepSession); err != nil {
 					log.Warn("closing the shard took too long; dropping it", "err", err)
 					cancel()
 				}
 			}()
 			continue
+		case <-lostC:
+			// Another node may run the shard from now on: drop the
+			// connection at once (no close frame, so Discord keeps the
+			// session for the next owner) and publish nothing more.
+			lostC = nil
+			cancel()
+			continue
 		case ev, ok := <-s.Events():
 			if !ok {
-				nd.finish(o, s, kind, stopping, session, lastSeq, log)
+				nd.finish(o, s, stopping, session, lastSeq, log)
 				return
 			}
-			if abandoned || (stopping && kind == stopLost) {
+			if abandoned || o.leaseLost() {
 				continue // the next owner replays these from Discord
 			}
 			switch e := ev.(type) {
@@ -138,27 +142,37 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 func (nd *Node) publish(ctx context.Context, o *owned, session string, d *shard.Dispatch, giveUp time.Time, log *slog.Logger) bool {
 	m := eventMsg(nd.n, session, d)
 	for {
+		if o.leaseLost() {
+			return false
+		}
 		c, cancel := nd.opCtx(ctx)
 		_, err := nd.js.PublishMsg(c, m)
 		cancel()
 		if err == nil {
 			return true
 		}
-		if nd.cfg.NATS.IsClosed() || (!giveUp.IsZero() && time.Now().After(giveUp)) {
+		select {
+		case <-o.stopped:
+			// A handoff began while this was retried: it gives up in
+			// time, as the main loop's publishes do.
+			if giveUp.IsZero() {
+				giveUp = time.Now().Add(nd.cfg.LeaseTTL / 2)
+			}
+		default:
+		}
+		if nd.cfg.NATS.IsClosed() || o.leaseLost() || (!giveUp.IsZero() && time.Now().After(giveUp)) {
 			return false // the node is going away; the next owner replays it
 		}
 		log.Warn("publishing an event failed; retrying", "seq", d.Seq, "event", d.Name, "err", err)
+		t := time.NewTimer(100 * time.Millisecond)
 		select {
-		case k := <-o.stop:
-			// Put it back for the main loop; a lost lease stops publishing.
-			o.stop <- k
-			if k == stopLost {
-				return false
-			}
+		case <-o.lost:
 		case <-ctx.Done():
+			t.Stop()
 			return false
-		case <-time.After(100 * time.Millisecond):
+		case <-t.C:
 		}
+		t.Stop()
 	}
 }
 
@@ -216,13 +230,13 @@ func (nd *Node) saveSession(ctx context.Context, s *shard.Shard, shardID int, la
 }
 
 // finish runs when the shard's events have ended.
-func (nd *Node) finish(o *owned, s *shard.Shard, kind stopKind, stopping bool, session string, lastSeq int64, log *slog.Logger) {
+func (nd *Node) finish(o *owned, s *shard.Shard, stopping bool, session string, lastSeq int64, log *slog.Logger) {
 	ctx := context.WithoutCancel(nd.runCtx)
-	if stopping && kind == stopLost {
+	if o.leaseLost() {
 		log.Info("shard stopped: its lease was lost")
 		return
 	}
-	if stopping && kind == stopHandoff {
+	if stopping {
 		if nd.saveSession(ctx, s, o.id, lastSeq, log) {
 			log.Info("shard handed over", "session", session, "seq", lastSeq)
 		}
