@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -51,7 +52,14 @@ func runCluster(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, path, append([]string{"--log-level", e.logLevel.String()}, args...)...)
+	argv := append([]string{"--log-level", e.logLevel.String()}, args...)
+	if e.stdout == os.Stdout && e.stderr == os.Stderr {
+		// Become wirecord-cluster where the system allows it (not on
+		// Windows): signals, kill -9 included, then reach the node itself.
+		// Where it does not, run it as a child.
+		syscall.Exec(path, append([]string{path}, argv...), os.Environ())
+	}
+	cmd := exec.CommandContext(ctx, path, argv...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, e.stdout, e.stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	// A node's handover is bounded by its lease time; past this, kill it.

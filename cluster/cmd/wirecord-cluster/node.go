@@ -24,7 +24,7 @@ import (
 const defaultNATS = "nats://127.0.0.1:4222"
 
 func runNode(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "node [--nats URL | --listen HOST:PORT --store DIR] [--shards auto|N] [--api URL] [--id ID] [--intents LIST] [--lease D] [--replicas N] [--prefix P]")
+	fs := newFlags(e, "node [--nats URL | --listen HOST:PORT --store DIR] [--shards auto|N] [--api URL] [--id ID] [--intents LIST] [--lease D] [--replicas N] [--prefix P] [--rest-limiter=false]")
 	natsURL := fs.String("nats", "", "NATS to join (comma-separated URLs); default: start an embedded NATS server")
 	listen := fs.String("listen", "127.0.0.1:4222", "where the embedded NATS server listens for other nodes, workers and tail")
 	store := fs.String("store", "", "where the embedded NATS server keeps JetStream data (default: the user cache directory)")
@@ -35,6 +35,7 @@ func runNode(ctx context.Context, e *env, args []string) error {
 	lease := fs.Duration("lease", cluster.DefaultLeaseTTL, "lease time: a dead node's shards move within it")
 	replicas := fs.Int("replicas", 1, "NATS servers that keep each bucket and the stream (1, 3 or 5)")
 	prefix := fs.String("prefix", "wirecord", "names the bot's buckets, stream and subjects")
+	serveLimiter := fs.Bool("rest-limiter", true, "stand by to serve the REST limiter every process of the bot draws from (cluster.NewRemoteLimiter); one node serves at a time")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -71,8 +72,14 @@ func runNode(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeNATS()
 
+	// The bot's processes share the token's REST limits: draw from the
+	// limiter a node serves, or decide alone while none does.
+	limiter, err := cluster.NewRemoteLimiter(cluster.RemoteLimiterConfig{NATS: nc, Prefix: *prefix, Logger: e.logger()})
+	if err != nil {
+		return err
+	}
 	gctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	gb, err := conn.rest(e).GetBotGateway(gctx)
+	gb, err := conn.rest(e, rest.WithLimiter(limiter)).GetBotGateway(gctx)
 	cancel()
 	if err != nil {
 		return explain(err)
@@ -91,7 +98,23 @@ func runNode(ctx context.Context, e *env, args []string) error {
 		return usagef("%v", err)
 	}
 	fmt.Fprintf(e.stdout, "node %s: %d shards in the cluster, lease %v; Ctrl-C hands this node's shards over\n", *id, count, *lease)
-	return node.Run(ctx)
+	limiterDone := make(chan error, 1)
+	limiterCtx, stopLimiter := context.WithCancel(ctx)
+	defer stopLimiter()
+	if *serveLimiter {
+		go func() {
+			limiterDone <- cluster.ServeLimiter(limiterCtx, cluster.LimiterServerConfig{
+				NATS: nc, Prefix: *prefix, LeaseTTL: *lease, Storage: cluster.Storage{Replicas: *replicas}, Logger: e.logger()})
+		}()
+	} else {
+		limiterDone <- nil
+	}
+	err = node.Run(ctx)
+	stopLimiter()
+	if lerr := <-limiterDone; lerr != nil {
+		e.logger().Warn("the REST limiter could not be served", "err", lerr)
+	}
+	return err
 }
 
 // joinNATS connects to natsURL, or starts an embedded server on listen
@@ -197,8 +220,8 @@ func (e *env) connection(api string) (connection, error) {
 	return c, nil
 }
 
-func (c connection) rest(e *env) *rest.Client {
-	return rest.New(c.token, rest.WithBaseURL(c.api), rest.WithLogger(e.logger()))
+func (c connection) rest(e *env, opts ...rest.Option) *rest.Client {
+	return rest.New(c.token, append([]rest.Option{rest.WithBaseURL(c.api), rest.WithLogger(e.logger())}, opts...)...)
 }
 
 // explain turns an error of GET /gateway/bot into what to do.
