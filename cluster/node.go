@@ -102,6 +102,9 @@ type Node struct {
 	wg      sync.WaitGroup
 	runCtx  context.Context
 	started time.Time
+
+	// wrapSessions, when set (by tests), wraps the sessions bucket.
+	wrapSessions func(jetstream.KeyValue) jetstream.KeyValue
 }
 
 // owned is a shard this node holds the lease of.
@@ -268,6 +271,9 @@ func (nd *Node) open(ctx context.Context) error {
 	}
 	if nd.sessions, err = st.keyValue(ctx, nd.js, nd.n.sessions(), 0); err != nil {
 		return err
+	}
+	if nd.wrapSessions != nil {
+		nd.sessions = nd.wrapSessions(nd.sessions)
 	}
 	if nd.stream, err = eventStream(ctx, nd.js, nd.n, st, nd.cfg.EventMaxAge); err != nil {
 		return err

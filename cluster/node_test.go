@@ -81,7 +81,7 @@ func startNode(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string
 }
 
 // startNodeQ starts a node whose identify queue waits queueInterval per key.
-func startNodeQ(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string, shards int, queueInterval time.Duration) *testNode {
+func startNodeQ(t *testing.T, tc *TestCluster, srv *discordtest.Server, id string, shards int, queueInterval time.Duration, prepare ...func(*Node)) *testNode {
 	t.Helper()
 	nc, err := tc.Connect()
 	if err != nil {
@@ -99,6 +99,9 @@ func startNodeQ(t *testing.T, tc *TestCluster, srv *discordtest.Server, id strin
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, p := range prepare {
+		p(nd)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	tn := &testNode{Node: nd, nc: nc, dialer: d, cancel: cancel, done: make(chan struct{})}

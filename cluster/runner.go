@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -19,7 +20,13 @@ import (
 // the session and releases the lease.
 func (nd *Node) runShard(ctx context.Context, o *owned) {
 	log := nd.log.With("shard", o.id)
-	resume := nd.resumeState(ctx, o.id, log)
+	resume, ok := nd.resumeState(ctx, o, log)
+	if !ok {
+		if !o.leaseLost() {
+			nd.release(o, log)
+		}
+		return
+	}
 	gw := nd.cfg.Gateway
 	gw.Token, gw.Intents = nd.cfg.Token, nd.cfg.Intents
 	gw.ShardID, gw.ShardCount = o.id, nd.cfg.ShardCount
@@ -176,31 +183,73 @@ func (nd *Node) publish(ctx context.Context, o *owned, session string, d *shard.
 	}
 }
 
-// resumeState is the session the new owner of shardID resumes: the stored
-// session, at the last sequence the stream holds for it.
-func (nd *Node) resumeState(ctx context.Context, shardID int, log *slog.Logger) *gateway.SessionState {
-	c, cancel := nd.opCtx(ctx)
-	defer cancel()
-	e, err := nd.sessions.Get(c, sessionKey(shardID))
-	if err != nil {
-		if !missing(err) {
-			log.Warn("reading the stored session failed; identifying", "err", err)
+// resumeState is the session the new owner of o's shard resumes: the
+// stored session, at the last sequence the stream holds for it; nil when
+// there is none (the shard identifies). A NATS error is retried, never
+// taken for "no session": identifying instead of resuming would drop
+// the events the old owner had not published. ok is false when the
+// shard was told to stop before the session could be read.
+func (nd *Node) resumeState(ctx context.Context, o *owned, log *slog.Logger) (state *gateway.SessionState, ok bool) {
+	var e jetstream.KeyValueEntry
+	err := nd.retryNATS(ctx, o, log, "reading the stored session", func(c context.Context) (err error) {
+		e, err = nd.sessions.Get(c, sessionKey(o.id))
+		if missing(err) {
+			e, err = nil, nil
 		}
-		return nil
+		return err
+	})
+	if err != nil {
+		return nil, false
+	}
+	if e == nil {
+		return nil, true
 	}
 	var st storedSession
 	if err := json.Unmarshal(e.Value(), &st); err != nil || st.ID == "" || st.ShardCount != nd.cfg.ShardCount {
-		return nil
+		return nil, true
 	}
-	sess, seq, err := lastPublished(c, nd.stream, nd.n, shardID)
+	var (
+		sess string
+		seq  int64
+	)
+	err = nd.retryNATS(ctx, o, log, "reading the last published event", func(c context.Context) (err error) {
+		sess, seq, err = lastPublished(c, nd.stream, nd.n, o.id)
+		return err
+	})
 	if err != nil {
-		log.Warn("reading the last published event failed; resuming at the stored sequence", "err", err)
-	} else if sess == st.ID && seq > 0 {
+		return nil, false
+	}
+	if sess == st.ID && seq > 0 {
 		// The stream is the record: resume after the last event stored,
 		// and Discord replays whatever the old owner had not published.
 		st.Seq = seq
 	}
-	return &st.SessionState
+	return &st.SessionState, true
+}
+
+// retryNATS runs op, each try bounded by a quarter lease, until it
+// succeeds, or the shard is told to stop or ctx ends (then it returns
+// their error).
+func (nd *Node) retryNATS(ctx context.Context, o *owned, log *slog.Logger, what string, op func(context.Context) error) error {
+	for {
+		c, cancel := nd.opCtx(ctx)
+		err := op(c)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		log.Warn(what+" failed; retrying (a moved shard waits for NATS rather than identify and lose events)", "err", err)
+		t := time.NewTimer(100 * time.Millisecond)
+		select {
+		case <-o.stopped:
+			t.Stop()
+			return fmt.Errorf("cluster: shard %d stopped while %s: %w", o.id, what, err)
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // readySession is the session_id of a READY payload.
