@@ -489,3 +489,55 @@ func TestAMovedShardWhoseSessionCannotBeReadYetWaitsAndResumes(t *testing.T) {
 		}
 	}
 }
+
+func TestOneNATSServerOfThreeKilledMidRunLosesNothing(t *testing.T) {
+	const shards = 6
+	tc := startCluster(t, 3)
+	srv := newFake(shards)
+	t.Cleanup(srv.Close)
+	nodes := []*testNode{
+		startNode(t, tc, srv, "n1", shards),
+		startNode(t, tc, srv, "n2", shards),
+		startNode(t, tc, srv, "n3", shards),
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	eventually(t, 30*time.Second, "6 shards over 3 nodes", func() bool { return balanced(shards, nodes...) })
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+	log := startWorker(t, ctx, tc)
+	stop := srv.StartChatter(40)
+	defer stop()
+	if _, err := srv.WaitKind(ctx, discordtest.KindMessage, 20); err != nil {
+		t.Fatal(err)
+	}
+	// The first server is the one every client connected to first.
+	killed := time.Now()
+	tc.Servers[0].Shutdown()
+	t.Logf("killed NATS server %s", tc.Servers[0].Name())
+	// Users keep talking for a lease time after (the JetStream leaders
+	// of the dead server move meanwhile); the bot keeps going.
+	if _, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+		return r.Kind == discordtest.KindMessage && r.Time.After(killed.Add(testLease))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	for id, k := range acceptedIdentifies(srv) {
+		if k != 1 {
+			t.Errorf("shard %d identified %d times, want once", id, k)
+		}
+	}
+	checkStream(t, srv, log, shards)
+	moved := 0
+	for _, r := range srv.Records() {
+		if r.Time.After(killed) && r.Kind == discordtest.KindResumed {
+			moved++
+		}
+	}
+	t.Logf("%d resumes after the NATS server died", moved)
+	for _, v := range srv.Violations() {
+		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
+	}
+}
