@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/discordtest"
@@ -16,6 +17,7 @@ import (
 
 // streamLog is what a worker read from the stream, per shard.
 type streamLog struct {
+	nc       *nats.Conn // the worker's, to read the stream when a test fails
 	mu       sync.Mutex
 	byShard  map[int][]*Delivery
 	messages map[discord.MessageID]int // MESSAGE_CREATE id -> times seen
@@ -54,7 +56,7 @@ func startWorker(t *testing.T, ctx context.Context, tc *TestCluster) *streamLog 
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &streamLog{byShard: map[int][]*Delivery{}, messages: map[discord.MessageID]int{}}
+	log := &streamLog{nc: wnc, byShard: map[int][]*Delivery{}, messages: map[discord.MessageID]int{}}
 	w.OnDispatch("", func(_ context.Context, d *Delivery) { log.add(d) })
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -365,9 +367,34 @@ func explainMissing(t *testing.T, srv *discordtest.Server, log *streamLog, shard
 		if len(ds) > 0 {
 			last = ds[len(ds)-1].Seq
 		}
-		t.Logf("shard %d: %d events in the stream, last seq %d, gaps %v", id, len(ds), last, gaps)
+		t.Logf("shard %d: the worker read %d events, last seq %d, gaps %v", id, len(ds), last, gaps)
 	}
 	log.mu.Unlock()
+	// What the stream itself holds for those shards.
+	js, _ := jetstream.New(log.nc)
+	for id := range bad {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		c, err := js.OrderedConsumer(ctx, names{"wirecord"}.stream(), jetstream.OrderedConsumerConfig{
+			FilterSubjects: []string{names{"wirecord"}.shardSubjects(id)}})
+		if err != nil {
+			t.Logf("shard %d: reading the stream: %v", id, err)
+			cancel()
+			continue
+		}
+		var seqs []string
+		for {
+			m, err := c.Next(jetstream.FetchMaxWait(time.Second))
+			if err != nil {
+				break
+			}
+			seqs = append(seqs, m.Headers().Get(HeaderSeq))
+			if md, err := m.Metadata(); err == nil && md.NumPending == 0 {
+				break
+			}
+		}
+		cancel()
+		t.Logf("shard %d: the stream holds seqs %v", id, seqs)
+	}
 	for _, r := range srv.Records() {
 		if bad[r.Shard] && r.Kind != discordtest.KindMessage && r.Kind != discordtest.KindREST {
 			t.Log(r)

@@ -89,17 +89,20 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 				defer cancelClose()
 				// Keep the session resumable: the next owner resumes it.
 				if err := s.Close(c, gateway.CloseKeepSession); err != nil {
-					log.Warn("closing the shard took too long; dropping it", "err", err)
+					// Last resort, which ends the session: the connection
+					// did not close within the lease time.
+					log.Warn("closing the shard took too long; ending it", "err", err)
 					cancel()
 				}
 			}()
 			continue
 		case <-lostC:
-			// Another node may run the shard from now on: drop the
-			// connection at once (no close frame, so Discord keeps the
-			// session for the next owner) and publish nothing more.
+			// Another node may run the shard from now on: publish
+			// nothing more. The close began with stopped (a lost lease
+			// closes it too); it keeps the session resumable: cancelling
+			// the shard's context would end the session (close 1000),
+			// and the next owner could only identify.
 			lostC = nil
-			cancel()
 			continue
 		case ev, ok := <-s.Events():
 			if !ok {

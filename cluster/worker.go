@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -28,10 +29,19 @@ type WorkerConfig struct {
 	// every event.
 	Events []string
 	// MaxAckPending bounds the events handed out and not yet
-	// acknowledged. Default 1000. Events reach one worker in stream order
-	// (which is each shard's order); an event whose handler does not
-	// return within the ack wait is redelivered later, out of order.
+	// acknowledged, across every worker of the Durable. Default 1: an
+	// event is handed out once the one before it is acknowledged, so
+	// events reach the handlers in stream order (each shard's order) even
+	// when a delivery is lost on its way (a NATS server died) and comes
+	// again after AckWait. More lets workers of one Durable share the
+	// load, at the cost of that order after a lost delivery.
 	MaxAckPending int
+	// AckWait is how long the server waits for an acknowledgement before
+	// it hands an event out again: the longest a lost delivery holds the
+	// events behind it. While handlers run the worker tells the server
+	// the event is in progress, so a slow handler is not redelivered.
+	// Default 5 s.
+	AckWait time.Duration
 	// Logger receives the worker's log lines. Default: discard.
 	Logger *slog.Logger
 }
@@ -75,7 +85,10 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		cfg.Prefix = "wirecord"
 	}
 	if cfg.MaxAckPending <= 0 {
-		cfg.MaxAckPending = 1000
+		cfg.MaxAckPending = 1
+	}
+	if cfg.AckWait <= 0 {
+		cfg.AckWait = 5 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -159,6 +172,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 		MaxAckPending: w.cfg.MaxAckPending,
+		AckWait:       w.cfg.AckWait,
 	}
 	for _, e := range w.cfg.Events {
 		cc.FilterSubjects = append(cc.FilterSubjects, w.cfg.Prefix+".events.*."+e)
@@ -175,6 +189,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		<-ctx.Done()
 		it.Stop()
 	}()
+	handled := newRecentSeqs(4096)
 	for {
 		m, err := it.Next()
 		if err != nil {
@@ -184,11 +199,61 @@ func (w *Worker) Run(ctx context.Context) error {
 			return fmt.Errorf("cluster: worker: %w", err)
 		}
 		d := delivery(m)
-		w.handle(ctx, d)
+		if handled.seen(d.StreamSeq) {
+			// Handled already; its acknowledgement was lost and the
+			// server handed it out again.
+			m.Ack()
+			continue
+		}
+		w.handleInProgress(ctx, m, d)
+		handled.add(d.StreamSeq)
 		if err := m.Ack(); err != nil {
 			w.cfg.Logger.Warn("acknowledging an event failed; it will be redelivered", "shard", d.ShardID, "seq", d.Seq, "err", err)
 		}
 	}
+}
+
+// handleInProgress runs the handlers of d, telling the server every
+// third of AckWait that m is in progress.
+func (w *Worker) handleInProgress(ctx context.Context, m jetstream.Msg, d *Delivery) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(w.cfg.AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				m.InProgress()
+			}
+		}
+	}()
+	defer close(done)
+	w.handle(ctx, d)
+}
+
+// recentSeqs remembers the last n stream sequences handled.
+type recentSeqs struct {
+	set  map[uint64]bool
+	ring []uint64
+	next int
+}
+
+func newRecentSeqs(n int) *recentSeqs {
+	return &recentSeqs{set: make(map[uint64]bool, n), ring: make([]uint64, n)}
+}
+
+func (r *recentSeqs) seen(seq uint64) bool { return seq != 0 && r.set[seq] }
+
+func (r *recentSeqs) add(seq uint64) {
+	if seq == 0 {
+		return
+	}
+	delete(r.set, r.ring[r.next])
+	r.ring[r.next] = seq
+	r.set[seq] = true
+	r.next = (r.next + 1) % len(r.ring)
 }
 
 func (w *Worker) handle(ctx context.Context, d *Delivery) {
