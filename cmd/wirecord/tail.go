@@ -90,7 +90,7 @@ func parseIntentsFlag(v string) (discord.Intents, error) {
 }
 
 func runTail(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "tail", "tail [--json] [--bots] [--intents LIST] [--shards auto|N] [--compress C] [--encoding E] [--api URL]")
+	fs := newFlags(e, "tail", "tail [--json] [--bots] [--intents LIST] [--shards auto|N] [--compress C] [--encoding E] [--api URL] [--nats URL]")
 	asJSON := fs.Bool("json", false, `print every dispatch as one JSON object per line: {"t":NAME,"s":SEQ,"shard":ID,"d":PAYLOAD}`)
 	bots := fs.Bool("bots", false, "also print messages written by bots")
 	intentsFlag := fs.String("intents", "GUILD_MESSAGES,DIRECT_MESSAGES,MESSAGE_CONTENT", "intents, as names or a number")
@@ -98,8 +98,12 @@ func runTail(ctx context.Context, e *env, args []string) error {
 	comp := fs.String("compress", string(gateway.CompressZstd), "transport compression: zstd-stream, zlib-stream or none")
 	enc := fs.String("encoding", string(gateway.EncodingJSON), "payload encoding: json or etf")
 	api := fs.String("api", "", "REST base of a Discord-compatible API (default $DISCORD_API, else Discord)")
+	natsURL := fs.String("nats", "", "read the events a cluster's nodes publish to NATS at URL instead of connecting to Discord (runs wirecord-cluster tail; takes --json and --bots)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *natsURL != "" {
+		return runCluster(ctx, e, append([]string{"tail"}, args...))
 	}
 	intents, err := parseIntentsFlag(*intentsFlag)
 	if err != nil {
