@@ -77,8 +77,13 @@ func (l *loop) run(ctx context.Context) error {
 			timerC = timer.C
 		}
 
+		// Reading pauses while events wait for user code (back-pressure),
+		// except during a new connection's handshake: the 101 and Hello
+		// carry no events, and a connection left unread there would die
+		// of the handshake timeout and be dialled again and again for as
+		// long as a slow handler holds the queue.
 		var readC <-chan readResult
-		if l.rd != nil && len(l.pending) == 0 {
+		if l.rd != nil && (len(l.pending) == 0 || e.State() == gateway.StateConnecting) {
 			readC = l.rd.ch
 		}
 		var sendC chan<- Event
