@@ -2,8 +2,8 @@ package shard_test
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
