@@ -300,6 +300,7 @@ func (h *handoff) bringUp(p *pump) bool {
 				}
 			default:
 				p.buf = append(p.buf, d)
+				h.m.stats.held(len(p.buf))
 			}
 		case <-guildWait:
 			guildWait = nil

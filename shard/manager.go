@@ -462,6 +462,9 @@ type Stats struct {
 	// receives them too, they may be delivered twice. A warning is logged
 	// when it first happens in a rescale.
 	HandoffUnrecorded int64
+	// HandoffHeldMax is the most dispatches one shard of a new set has
+	// held at once before a switch: at most ManagerConfig.HandoffBuffer.
+	HandoffHeldMax int64
 	// Rescales counts completed switches.
 	Rescales int64
 }
@@ -470,7 +473,7 @@ type Stats struct {
 func (m *Manager) Stats() Stats {
 	return Stats{DecodeErrors: m.decodeErrors.Load(), HandoffDuplicates: m.stats.duplicates.Load(),
 		HandoffBootstrap: m.stats.bootstrap.Load(), HandoffUnrecorded: m.stats.unrecorded.Load(),
-		Rescales: m.stats.rescales.Load()}
+		HandoffHeldMax: m.stats.heldMax.Load(), Rescales: m.stats.rescales.Load()}
 }
 
 // gatewayConfig is the engine configuration of shard id of count.

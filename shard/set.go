@@ -313,5 +313,15 @@ func (p *pump) deliver(ev Event) {
 
 // managerStats are the counters behind Stats.
 type managerStats struct {
-	duplicates, bootstrap, unrecorded, rescales atomic.Int64
+	duplicates, bootstrap, unrecorded, rescales, heldMax atomic.Int64
+}
+
+// held raises the high-water mark of dispatches a new shard held.
+func (s *managerStats) held(n int) {
+	for {
+		cur := s.heldMax.Load()
+		if int64(n) <= cur || s.heldMax.CompareAndSwap(cur, int64(n)) {
+			return
+		}
+	}
 }
