@@ -198,8 +198,10 @@ func (m *Manager) gatewayBot(ctx context.Context) (*rest.GatewayBot, error) {
 
 // Start learns what it needs from GET /gateway/bot, then starts the shards
 // (paced by the identify queue) and returns. Shards keep connecting in
-// the background; WaitReady waits for them. A shard is built only when
-// the queue is about to admit it, so memory follows the shards running.
+// the background; WaitReady waits for them. A wave of max_concurrency
+// shards is built only once the previous wave has its IDENTIFYs granted,
+// so memory follows the shards running (and one wave waiting in the
+// queue), not the shard count.
 func (m *Manager) Start(ctx context.Context) error {
 	m.mu.Lock()
 	if m.started {
