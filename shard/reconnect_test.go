@@ -9,6 +9,7 @@ import (
 
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/discordtest"
+	"github.com/wirecord/wirecord/gateway"
 	"github.com/wirecord/wirecord/shard"
 )
 
@@ -50,5 +51,56 @@ func TestSlowHandlerAfterADropResumesOnTheFirstRedial(t *testing.T) {
 	c.exactlyOnce(t)
 	if n := len(s.AllConns()); n != 2 {
 		t.Errorf("%d connections for one drop, want 2", n)
+	}
+}
+
+// Close(CloseEndSession) while a shard is on its way to resume (here,
+// between a drop and the redial) resumes the session and then ends it
+// with 1000: Discord ends a session only on a 1000 or 1001, so forgetting
+// it would leave the bot online until Discord times it out.
+func TestEndSessionDuringAReconnectResumesThenClosesWith1000(t *testing.T) {
+	s := fastFake(t)
+	sh, err := shard.New(shard.Config{Gateway: gateway.Config{URL: s.GatewayURL, Token: s.Token,
+		Intents: discord.IntentGuilds, BackoffMin: 100 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
+		SendLimit: 1000, SendWindow: time.Minute}, Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := within(t, 20*time.Second)
+	ran := make(chan error, 1)
+	go func() { ran <- sh.Run(ctx) }()
+	closed := make(chan error, 1)
+	for ev := range sh.Events() {
+		switch ev := ev.(type) {
+		case *shard.Ready:
+			s.ConnForShard(0).Drop()
+		case *shard.Reconnecting:
+			go func() { closed <- sh.Close(ctx, gateway.CloseEndSession) }()
+		case *shard.Stopped:
+			if ev.Err != nil {
+				t.Errorf("stopped with %v", ev.Err)
+			}
+		}
+	}
+	if err := <-ran; err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	conns := s.AllConns()
+	if len(conns) != 2 {
+		t.Fatalf("%d connections, want 2 (the dropped one and the resume)", len(conns))
+	}
+	if _, err := s.WaitKind(ctx, discordtest.KindResumed, 1); err != nil {
+		t.Fatalf("no RESUME: %v", err)
+	}
+	last := conns[len(conns)-1]
+	<-last.Done()
+	if _, recv := last.CloseCodes(); recv != 1000 {
+		t.Errorf("the resumed connection was closed with %d, want 1000", recv)
+	}
+	if n := len(s.Identifies()); n != 1 {
+		t.Errorf("%d IDENTIFYs, want 1: ending a session must not start another", n)
 	}
 }
