@@ -844,7 +844,7 @@ func (c *Conn) resume(d json.RawMessage) {
 		c.closeWith(uint16(discord.CloseAlreadyAuthenticated), "Already authenticated.")
 		return
 	}
-	if strings.TrimPrefix(r.Token, "Bot ") != s.Token {
+	if r.Token.Reveal() != s.Token {
 		s.rec.violation(RuleBadToken, c.id, -1, "resume with a bad token")
 		c.closeWith(uint16(discord.CloseAuthenticationFailed), "Authentication failed.")
 		return

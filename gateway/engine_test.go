@@ -40,7 +40,7 @@ func TestUpgradeRequestCarriesVersionEncodingAndCompression(t *testing.T) {
 			if p.request.Header.Get("Sec-WebSocket-Version") != "13" || p.request.Header.Get("Sec-WebSocket-Key") == "" {
 				t.Errorf("headers = %v", p.request.Header)
 			}
-			if strings.Contains(p.request.URL.String(), cfg.Token) {
+			if strings.Contains(p.request.URL.String(), cfg.Token.Reveal()) {
 				t.Error("token in the URL")
 			}
 		})
@@ -232,7 +232,7 @@ func TestZombieClosesResumableAndResumes(t *testing.T) {
 	}
 	var r discord.Resume
 	json.Unmarshal(p.lastSent().D, &r)
-	if r.SessionID != "sess-z" || r.Seq != 2 || r.Token != testConfig().Token {
+	if r.SessionID != "sess-z" || r.Seq != 2 || r.Token.Reveal() != testConfig().Token.Reveal() {
 		t.Errorf("resume = %+v", r)
 	}
 	p.dispatch(3, "MESSAGE_CREATE", `{}`) // replayed
@@ -424,7 +424,7 @@ func TestDisallowedIntentsErrorSaysWhatToDo(t *testing.T) {
 	if d.Fatal == nil || !strings.Contains(d.Fatal.Error(), "Developer Portal") {
 		t.Errorf("fatal = %v", d.Fatal)
 	}
-	if strings.Contains(fmt.Sprint(d, d.Fatal), testConfig().Token) {
+	if strings.Contains(fmt.Sprint(d, d.Fatal), testConfig().Token.Reveal()) {
 		t.Error("token in the error")
 	}
 }
@@ -805,7 +805,7 @@ func TestIdentifyPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"token":           cfg.Token,
+		"token":           cfg.Token.Reveal(),
 		"intents":         float64(cfg.Intents),
 		"shard":           []any{float64(3), float64(16)},
 		"large_threshold": float64(250),
@@ -1046,7 +1046,7 @@ func TestPingIsAnsweredWithPong(t *testing.T) {
 func TestTokenNeverPrinted(t *testing.T) {
 	cfg := testConfig()
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), cfg.LogValue().String()} {
-		if strings.Contains(s, cfg.Token) {
+		if strings.Contains(s, cfg.Token.Reveal()) {
 			t.Errorf("token printed: %s", s)
 		}
 	}

@@ -235,7 +235,7 @@ func TestSecondRescaleWaitsNoLongerThanItsContext(t *testing.T) {
 func TestWaitReadyReturnsAFatalErrorAtOnce(t *testing.T) {
 	s := fastFake(t)
 	cfg := fastConfig(s)
-	cfg.Token = "not-the-token"
+	cfg.Token = discord.NewToken("not-the-token")
 	cfg.ShardCount = 1
 	m := newManager(t, cfg)
 	ctx := within(t, 20*time.Second)

@@ -258,6 +258,8 @@ func (l *loop) handle(ev gateway.Event) {
 		l.deliver(&Gap{ShardID: s.id, After: ev.After, Next: ev.Next})
 	case *gateway.PayloadError:
 		s.log.Warn("undecodable payload skipped", "err", ev.Err)
+	case *gateway.OutOfRange:
+		s.log.Warn("server value out of range", "field", ev.Err.Field, "err", ev.Err)
 	case *gateway.InvalidSession:
 		s.log.Info("invalid session", "resumable", ev.Resumable)
 	case *gateway.Reconnect:

@@ -19,8 +19,8 @@ import (
 // ManagerConfig configures a Manager. Token is required; every other zero
 // value means the documented default.
 type ManagerConfig struct {
-	// Token is the bot token, without the "Bot " prefix.
-	Token string
+	// Token is the bot token (discord.NewToken); it never prints.
+	Token discord.Token
 	// Intents are the gateway intents of every shard.
 	Intents discord.Intents
 
@@ -77,10 +77,7 @@ type ManagerConfig struct {
 
 // String describes the configuration without the token.
 func (c ManagerConfig) String() string {
-	tok := `""`
-	if c.Token != "" {
-		tok = "[redacted]"
-	}
+	tok := c.Token.String()
 	return fmt.Sprintf("shard.ManagerConfig{Token:%s Intents:%s ShardCount:%d ShardIDs:%v Gateway:%v}",
 		tok, c.Intents, c.ShardCount, c.ShardIDs, c.Gateway)
 }
@@ -90,12 +87,8 @@ func (c ManagerConfig) GoString() string { return c.String() }
 
 // LogValue logs the configuration without the token.
 func (c ManagerConfig) LogValue() slog.Value {
-	tok := ""
-	if c.Token != "" {
-		tok = "[redacted]"
-	}
 	return slog.GroupValue(
-		slog.String("token", tok),
+		slog.Any("token", c.Token),
 		slog.String("intents", c.Intents.String()),
 		slog.Int("shard_count", c.ShardCount),
 		slog.Any("shard_ids", c.ShardIDs),
@@ -156,7 +149,7 @@ const DefaultHandoffBuffer = 4096
 
 // NewManager returns a Manager. It does not connect; call Start or Run.
 func NewManager(cfg ManagerConfig) (*Manager, error) {
-	if cfg.Token == "" {
+	if cfg.Token.IsZero() {
 		return nil, errors.New("shard: no token")
 	}
 	if cfg.ShardCount < 0 || cfg.ShardCount > MaxShardCount {
@@ -178,7 +171,7 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 		closing: make(chan struct{})}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	if m.restc == nil {
-		m.restc = rest.New(cfg.Token, rest.WithLogger(cfg.Logger))
+		m.restc = rest.New(cfg.Token.Reveal(), rest.WithLogger(cfg.Logger))
 	}
 	return m, nil
 }
@@ -186,7 +179,7 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 // gatewayBot asks GET /gateway/bot and refuses an answer outside the
 // ranges of a real Discord (see MaxShardCount).
 func (m *Manager) gatewayBot(ctx context.Context) (*rest.GatewayBot, error) {
-	gb, err := m.restc.GatewayBot(ctx)
+	gb, err := m.restc.GetBotGateway(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("shard: GET /gateway/bot: %w", err)
 	}

@@ -60,7 +60,7 @@ func TestSlowHandlerAfterADropResumesOnTheFirstRedial(t *testing.T) {
 // it would leave the bot online until Discord times it out.
 func TestEndSessionDuringAReconnectResumesThenClosesWith1000(t *testing.T) {
 	s := fastFake(t)
-	sh, err := shard.New(shard.Config{Gateway: gateway.Config{URL: s.GatewayURL, Token: s.Token,
+	sh, err := shard.New(shard.Config{Gateway: gateway.Config{URL: s.GatewayURL, Token: discord.NewToken(s.Token),
 		Intents: discord.IntentGuilds, BackoffMin: 100 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		SendLimit: 1000, SendWindow: time.Minute}, Logger: testLogger()})
 	if err != nil {
