@@ -37,6 +37,14 @@ type ManagerConfig struct {
 	// URL means the one GET /gateway/bot returns.
 	Gateway gateway.Config
 
+	// GatewayHosts are hosts, besides discord.gg and its subdomains, that
+	// the url of a GET /gateway/bot answer may name ("gw.example" or
+	// "*.example"); ws (plaintext) is accepted for them. The host of a
+	// REST base URL set with rest.WithBaseURL is trusted too, with ws only
+	// when that base is http. Any other url is refused with a
+	// *GatewayURLError. Not used when Gateway.URL is set.
+	GatewayHosts []string
+
 	// REST is used for GET /gateway/bot. Default: rest.New(Token).
 	REST *rest.Client
 
@@ -215,6 +223,9 @@ func (m *Manager) Start(ctx context.Context) error {
 			count = gb.Shards
 		}
 		if m.url == "" {
+			if _, err := checkGatewayURL(gb.URL, m.restc.BaseURL(), m.cfg.GatewayHosts); err != nil {
+				return err
+			}
 			m.url = gb.URL
 		}
 		if m.queue == nil {
