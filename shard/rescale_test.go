@@ -274,3 +274,60 @@ func (c *collector) messagesOnce(t *testing.T) {
 		}
 	}
 }
+
+// A new shard holds at most HandoffBuffer dispatches before the switch;
+// the rest wait in its queue and at Discord, and reach its pump after the
+// switch: those the old set delivered are late duplicates and are not
+// delivered again. The GUILD_CREATEs (and so the events behind them) are
+// held 300 ms, so that the old set has every message before any new shard
+// can be ready: each of the 30 is in the old set's record, 4 of them in
+// the new shard's buffer and 26 late.
+func TestRescaleHoldsAtMostHandoffBufferAndLeavesOutLateDuplicates(t *testing.T) {
+	const buffer, n = 4, 30
+	s, cfg := rescaleFake(t, 1, 8)
+	cfg.HandoffBuffer = buffer
+	m := newManager(t, cfg)
+	h := newHold()
+	shard.On(m, func(ctx context.Context, e *discord.MessageCreate) {
+		if e.Content == "hold 0" {
+			h.Wait(ctx)
+		}
+	})
+	c := newCollector(m)
+	ctx := within(t, 30*time.Second)
+	startReady(t, ctx, m)
+	ids := say(t, s, "hold", 1)
+	<-h.entered
+	s.SetGuildCreateDelay(300 * time.Millisecond)
+	rescaled := make(chan error, 1)
+	go func() { rescaled <- m.Rescale(ctx, 2) }()
+	if _, err := s.WaitKind(ctx, discordtest.KindIdentified, 3); err != nil {
+		t.Fatal(err)
+	}
+	ids = append(ids, say(t, s, "during", n)...)
+	// The switch waits for the held handler; meanwhile the new shard
+	// fills its buffer. Polling a counter, bounded: nothing else says
+	// when the buffer is full.
+	for deadline := time.Now().Add(10 * time.Second); m.Stats().HandoffHeldMax < buffer; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the new shard held %d dispatches and no more, want %d", m.Stats().HandoffHeldMax, buffer)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(h.release)
+	if err := <-rescaled; err != nil {
+		t.Fatal(err)
+	}
+	ids = append(ids, sayEverywhere(t, s, "after")...)
+	if err := c.waitMessages(ctx, ids); err != nil {
+		t.Fatal(err)
+	}
+	c.exactlyOnce(t)
+	st := m.Stats()
+	if st.HandoffHeldMax != buffer {
+		t.Errorf("a new shard held at most %d dispatches, want HandoffBuffer (%d) reached and never passed", st.HandoffHeldMax, buffer)
+	}
+	if st.HandoffDuplicates != n {
+		t.Errorf("%d duplicates left out, want %d (%d held, %d late)", st.HandoffDuplicates, n, buffer, n-buffer)
+	}
+}
