@@ -2,7 +2,6 @@ package shard
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -16,94 +15,6 @@ import (
 	"github.com/wirecord/wirecord/rest"
 )
 
-// ManagerConfig configures a Manager. Token is required; every other zero
-// value means the documented default.
-type ManagerConfig struct {
-	// Token is the bot token (discord.NewToken); it never prints.
-	Token discord.Token
-	// Intents are the gateway intents of every shard.
-	Intents discord.Intents
-
-	// ShardCount is the total number of shards. Zero asks GET /gateway/bot
-	// for the recommended count.
-	ShardCount int
-	// ShardIDs are the shards this process runs, for bots split over
-	// several processes. Default: all of 0..ShardCount-1.
-	ShardIDs []int
-
-	// Gateway is the template of every shard's engine configuration:
-	// URL, encoding, compression, presence, large threshold, properties.
-	// Token, Intents, shard id and count are set by the Manager. An empty
-	// URL means the one GET /gateway/bot returns.
-	Gateway gateway.Config
-
-	// GatewayHosts are hosts, besides discord.gg and its subdomains, that
-	// the url of a GET /gateway/bot answer may name ("gw.example" or
-	// "*.example"); ws (plaintext) is accepted for them. The host of a
-	// REST base URL set with rest.WithBaseURL is trusted too, with ws only
-	// when that base is http. Any other url is refused with a
-	// *GatewayURLError. Not used when Gateway.URL is set.
-	GatewayHosts []string
-
-	// REST is used for GET /gateway/bot. Default: rest.New(Token).
-	REST *rest.Client
-
-	// Queue grants IDENTIFYs. Default: a LocalQueue with the bot's
-	// max_concurrency and session start budget from GET /gateway/bot.
-	Queue IdentifyQueue
-
-	// Sessions are sessions to resume, by shard id, for example exported
-	// by another process with Manager.Sessions during a rolling deploy.
-	Sessions map[int]gateway.SessionState
-
-	// Dialer, TLSConfig, Logger, Metrics, EventBuffer and WriteTimeout
-	// are passed to every Shard (see Config).
-	Dialer       Dialer
-	TLSConfig    *tls.Config
-	Logger       *slog.Logger
-	Metrics      Metrics
-	EventBuffer  int
-	WriteTimeout time.Duration
-
-	// HandlerConcurrency is how many events of one shard may be handled
-	// at once. 0 or 1 runs handlers one event at a time, in the shard's
-	// order; more trades order for throughput.
-	HandlerConcurrency int
-
-	// HandoffBuffer bounds the dispatches each shard of a set coming up in
-	// a Rescale holds until the switch. When it is full that shard's
-	// events wait in its own queue (EventBuffer), then at Discord: the
-	// shard stops reading and keeps heartbeating; nothing is dropped.
-	// Default DefaultHandoffBuffer.
-	HandoffBuffer int
-
-	// RescaleOnShardingRequired makes a 4011 close (sharding required)
-	// start a rescale to the count GET /gateway/bot recommends, instead of
-	// stopping the Manager.
-	RescaleOnShardingRequired bool
-}
-
-// String describes the configuration without the token.
-func (c ManagerConfig) String() string {
-	tok := c.Token.String()
-	return fmt.Sprintf("shard.ManagerConfig{Token:%s Intents:%s ShardCount:%d ShardIDs:%v Gateway:%v}",
-		tok, c.Intents, c.ShardCount, c.ShardIDs, c.Gateway)
-}
-
-// GoString is String, so %#v redacts the token too.
-func (c ManagerConfig) GoString() string { return c.String() }
-
-// LogValue logs the configuration without the token.
-func (c ManagerConfig) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Any("token", c.Token),
-		slog.String("intents", c.Intents.String()),
-		slog.Int("shard_count", c.ShardCount),
-		slog.Any("shard_ids", c.ShardIDs),
-		slog.Any("gateway", c.Gateway),
-	)
-}
-
 // Manager runs many shards of one bot: it picks the shard count, paces
 // IDENTIFYs through the queue, dispatches every shard's events to
 // handlers, and rescales without downtime.
@@ -113,6 +24,13 @@ func (c ManagerConfig) LogValue() slog.Value {
 // own goroutine (its pump) straight to the handlers; a Rescale's handoff
 // (see handoff.go) is the only other party on that path, and it takes its
 // own short lock only while an old and a new set overlap.
+//
+// Its parts live in files named for them: config.go (ManagerConfig),
+// launch.go (shards built and started wave by wave), pump.go (a shard's
+// events routed to handlers), dispatch.go (handlers and waiters),
+// rescale.go and handoff.go (a Rescale and the handoff that owns it),
+// identity.go (what makes two sessions' events the same), fatal.go (what
+// a fatal close does), stats.go (counters).
 type Manager struct {
 	cfg ManagerConfig
 	log *slog.Logger
@@ -151,9 +69,6 @@ type Manager struct {
 	closing   chan struct{}
 	closeOnce sync.Once
 }
-
-// DefaultHandoffBuffer is the default of ManagerConfig.HandoffBuffer.
-const DefaultHandoffBuffer = 4096
 
 // NewManager returns a Manager. It does not connect; call Start or Run.
 func NewManager(cfg ManagerConfig) (*Manager, error) {
@@ -333,9 +248,6 @@ func (m *Manager) Run(ctx context.Context) error {
 	}
 }
 
-// Fatal receives the first fatal error of a live shard.
-func (m *Manager) Fatal() <-chan error { return m.fatal }
-
 // Close closes every shard (see Shard.Close for the modes; the shards of a
 // set still coming up in a Rescale end their sessions whatever the mode)
 // and waits, until ctx ends, for every goroutine the Manager started:
@@ -451,37 +363,6 @@ func (m *Manager) WaitReady(ctx context.Context) error {
 	}
 }
 
-// Stats counts what the Manager did with events besides delivering them.
-type Stats struct {
-	// DecodeErrors counts dispatches whose typed decoding failed (they
-	// reach OnDispatch handlers with Err set).
-	DecodeErrors int64
-	// HandoffDuplicates counts dispatches of a new shard set not
-	// delivered because the old set had delivered the same event.
-	HandoffDuplicates int64
-	// HandoffBootstrap counts the READY and GUILD_CREATE dispatches of a
-	// new set's sessions not delivered: they restate what the old set
-	// reported.
-	HandoffBootstrap int64
-	// HandoffUnrecorded counts deliveries of an old set that the handoff
-	// record had no room for (handoffRecordLimit): if the new set
-	// receives them too, they may be delivered twice. A warning is logged
-	// when it first happens in a rescale.
-	HandoffUnrecorded int64
-	// HandoffHeldMax is the most dispatches one shard of a new set has
-	// held at once before a switch: at most ManagerConfig.HandoffBuffer.
-	HandoffHeldMax int64
-	// Rescales counts completed switches.
-	Rescales int64
-}
-
-// Stats returns the Manager's counters.
-func (m *Manager) Stats() Stats {
-	return Stats{DecodeErrors: m.decodeErrors.Load(), HandoffDuplicates: m.stats.duplicates.Load(),
-		HandoffBootstrap: m.stats.bootstrap.Load(), HandoffUnrecorded: m.stats.unrecorded.Load(),
-		HandoffHeldMax: m.stats.heldMax.Load(), Rescales: m.stats.rescales.Load()}
-}
-
 // gatewayConfig is the engine configuration of shard id of count.
 func (m *Manager) gatewayConfig(count, id int, session *gateway.SessionState) gateway.Config {
 	gc := m.cfg.Gateway
@@ -491,37 +372,4 @@ func (m *Manager) gatewayConfig(count, id int, session *gateway.SessionState) ga
 	gc.ShardID, gc.ShardCount = id, count
 	gc.Session = session
 	return gc
-}
-
-func (m *Manager) onFatal(set *shardSet, st *Stopped) {
-	var ce *gateway.CloseError
-	if m.cfg.RescaleOnShardingRequired && errors.As(st.Err, &ce) && ce.Code == discord.CloseShardingRequired {
-		if !set.shardingRescale.CompareAndSwap(false, true) {
-			return // another shard of this set already started the rescale
-		}
-		m.log.Warn("sharding required: rescaling to the recommended shard count", "shard", st.ShardID)
-		m.wg.Add(1)
-		go func() {
-			defer m.wg.Done()
-			ctx, cancel := context.WithTimeout(m.ctx, 30*time.Minute)
-			defer cancel()
-			if err := m.Rescale(ctx, 0); err != nil && !errors.Is(err, ErrClosed) && m.ctx.Err() == nil {
-				m.log.Error("rescale after 4011 failed", "err", err)
-				m.reportFatal(err)
-			}
-		}()
-		return
-	}
-	m.reportFatal(fmt.Errorf("shard %d: %w", st.ShardID, st.Err))
-}
-
-func (m *Manager) reportFatal(err error) {
-	m.fatalOnce.Do(func() {
-		m.fatalErr = err
-		close(m.fatalSet)
-	})
-	select {
-	case m.fatal <- err:
-	default:
-	}
 }
