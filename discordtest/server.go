@@ -170,8 +170,10 @@ type Server struct {
 	budget     int
 	budgetAt   time.Time
 	readyDelay time.Duration
-	nextConn   atomic.Int64
-	closed     bool
+	// guildCreateDelay holds a new session's GUILD_CREATEs after READY.
+	guildCreateDelay time.Duration
+	nextConn         atomic.Int64
+	closed           bool
 
 	restState *restState
 	wg        sync.WaitGroup

@@ -766,7 +766,18 @@ func (e *Engine) ConnectionLost(now time.Time, err error) {
 // CloseEndSession Discord ends it. When a connection is open the engine
 // sends the close frame and waits (up to Config.CloseTimeout) for
 // Discord's answer; a Disconnected event with ActionStop ends it.
+//
+// Only a 1000 or 1001 on one of its own connections ends a session. So
+// CloseEndSession while the engine is on its way to resume (closing or
+// having closed a connection after op 7, a zombie or a drop, or dialling,
+// or resuming on the next one) does nothing: the session is kept, the
+// driver resumes as the engine says, and once Resumed calls
+// Close(CloseEndSession) again, which ends the session with 1000
+// (shard.Shard does).
 func (e *Engine) Close(now time.Time, mode CloseMode) {
+	if mode == CloseEndSession && e.closingToResume() {
+		return
+	}
 	code, reason := discord.CloseResumable, "closing, will resume"
 	if mode == CloseEndSession {
 		code, reason = discord.CloseNormal, "closing"
@@ -792,6 +803,24 @@ func (e *Engine) Close(now time.Time, mode CloseMode) {
 	}
 	e.closeAndReconnect(now, code, reason, ActionStop, nil)
 	e.pending.Cause = "closed"
+}
+
+// closingToResume reports whether the engine is on its way to resume the
+// session: closing (or having closed) a connection in a way that keeps
+// it, or connecting or resuming on the next one.
+func (e *Engine) closingToResume() bool {
+	switch e.state {
+	case StateClosing:
+		return e.hasSession && e.pending != nil && e.pending.Action == ActionResume &&
+			e.pending.Code != discord.CloseNormal && e.pending.Code != discord.CloseGoingAway
+	case StateDisconnected:
+		return e.hasSession && e.nextAction == ActionResume
+	case StateConnecting, StateResuming:
+		// The session is held at Discord and this connection is to
+		// resume it: ending it takes that resume first.
+		return e.WillResume()
+	}
+	return false
 }
 
 // closeAndReconnect sends a close frame and waits for Discord's answer

@@ -1051,3 +1051,82 @@ func TestTokenNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// Close(CloseEndSession) on the way to a resume (closing the connection
+// after op 7, disconnected after a zombie or a drop, dialling again, or
+// resuming) must not forget the session: Discord ends it only on a 1000 or
+// 1001 of one of its connections. The engine keeps it and resumes; once
+// Resumed, Close(CloseEndSession) ends it with 1000.
+func TestEndSessionOnTheWayToAResumeResumesThenEndsWith1000(t *testing.T) {
+	op7 := func(p *peer) {
+		p.send(`{"op":7,"d":null}`)
+		p.flush()
+	}
+	zombie := func(p *peer) { // a zombie closes without waiting for an answer
+		p.advance(interval / 2)
+		p.events()
+		p.advance(interval)
+	}
+	drop := func(p *peer) { p.e.ConnectionLost(p.now, errors.New("connection reset")) }
+	for _, tc := range []struct {
+		name  string
+		fault func(p *peer)
+		at    State // where Close(CloseEndSession) comes
+	}{
+		{"op 7, while closing", op7, StateClosing},
+		{"zombie, while disconnected", zombie, StateDisconnected},
+		{"op 7, while disconnected", op7, StateDisconnected},
+		{"drop, while disconnected", drop, StateDisconnected},
+		{"drop, while connecting", drop, StateConnecting},
+		{"op 7, while resuming", op7, StateResuming},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPeer(t, testConfig())
+			p.ready(interval, "s1")
+			p.dispatch(2, "MESSAGE_CREATE", `{}`)
+			p.events()
+			tc.fault(p)
+			closeAt := func(st State) {
+				t.Helper()
+				if tc.at != st {
+					return
+				}
+				if got := p.e.State(); got != st {
+					t.Fatalf("state %v, want %v", got, st)
+				}
+				p.e.Close(p.now, CloseEndSession)
+			}
+			closeAt(StateClosing)
+			if p.e.State() == StateClosing {
+				p.closeFrame(p.closes[len(p.closes)-1], "")
+			}
+			for _, ev := range p.events() {
+				if d, ok := ev.(*Disconnected); ok && d.Action != ActionResume {
+					t.Fatalf("disconnect %+v, want a resume", d)
+				}
+			}
+			closeAt(StateDisconnected)
+			if s, ok := p.e.Session(); !ok || s.ID != "s1" || !p.e.WillResume() {
+				t.Fatalf("session %+v %v: forgotten while Discord keeps it", s, ok)
+			}
+			p.advance(time.Minute)
+			p.connect()
+			closeAt(StateConnecting)
+			p.accept()
+			n := len(p.sent)
+			p.send(`{"op":10,"d":{"heartbeat_interval":41250}}`)
+			p.flush()
+			if ops := p.sentOps(n); !slices.Equal(ops, []discord.Opcode{discord.OpResume}) {
+				t.Fatalf("sent %v, want RESUME", ops)
+			}
+			closeAt(StateResuming)
+			p.dispatch(3, "RESUMED", `{}`)
+			mustEvent[*Resumed](t, p.events())
+			p.e.Close(p.now, CloseEndSession)
+			p.flush()
+			if code := p.closes[len(p.closes)-1]; code != 1000 {
+				t.Errorf("closed the resumed connection with %d, want 1000", code)
+			}
+		})
+	}
+}
