@@ -2,9 +2,7 @@ package discord
 
 // Application is a Discord application (developers/resources/application.mdx).
 // Discord mostly sends it partial: READY carries only ID and Flags,
-// messages and invites a few display fields. Fields a bot rarely reads
-// (team, install parameters, integration type configuration, webhook
-// event settings) are not modelled.
+// messages and invites a few display fields.
 type Application struct {
 	ID                  ApplicationID    `json:"id"`
 	Name                string           `json:"name,omitempty"`
@@ -31,6 +29,22 @@ type Application struct {
 	Tags                    []string `json:"tags,omitempty"`
 	InteractionsEndpointURL *string  `json:"interactions_endpoint_url,omitempty"`
 	CustomInstallURL        string   `json:"custom_install_url,omitempty"`
+
+	// The fields below come with GET /applications/@me and the other
+	// routes that return the full application.
+	Type                           ApplicationType                                                        `json:"type,omitempty"`
+	FlagsNew                       string                                                                 `json:"flags_new,omitempty"` // Flags as a decimal string, for bits beyond 2^53
+	InstallParams                  *ApplicationOAuth2InstallParams                                        `json:"install_params,omitempty"`
+	IntegrationTypesConfig         map[ApplicationIntegrationType]ApplicationIntegrationTypeConfiguration `json:"integration_types_config,omitempty"`
+	MaxParticipants                *int                                                                   `json:"max_participants,omitempty"`
+	EligibleOAuth2Scopes           []OAuth2Scope                                                          `json:"eligible_oauth2_scopes,omitempty"`
+	EventWebhooksStatus            ApplicationEventWebhooksStatus                                         `json:"event_webhooks_status,omitempty"`
+	EventWebhooksTypes             []string                                                               `json:"event_webhooks_types,omitempty"`
+	EventWebhooksURL               *string                                                                `json:"event_webhooks_url,omitempty"`
+	ExplicitContentFilter          ApplicationExplicitContentFilterType                                   `json:"explicit_content_filter,omitempty"`
+	RedirectURIs                   []string                                                               `json:"redirect_uris,omitempty"`
+	RoleConnectionsVerificationURL *string                                                                `json:"role_connections_verification_url,omitempty"`
+	Team                           *Team                                                                  `json:"team,omitempty"`
 }
 
 // ApplicationFlags are an application's public flags.

@@ -46,6 +46,8 @@ type Channel struct {
 	DefaultThreadRateLimitPerUser int                   `json:"default_thread_rate_limit_per_user,omitempty"`
 	DefaultSortOrder              *SortOrderType        `json:"default_sort_order,omitempty"`
 	DefaultForumLayout            ForumLayoutType       `json:"default_forum_layout,omitempty"`
+
+	DefaultTagSetting ThreadSearchTagSetting `json:"default_tag_setting,omitempty"` // forum search
 }
 
 // Mention is the message markup that links the channel: "<#id>".

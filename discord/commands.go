@@ -23,14 +23,15 @@ const redacted = "[redacted]"
 
 // Identify starts a new session (op 2, PROTOCOL.md §5).
 //
-// Token is the bot token. Printing an Identify with fmt (%v, %+v, %#v) or
-// logging it with log/slog shows "[redacted]" in its place; only
-// json.Marshal writes the token, for the wire. Log an Identify as a value
-// of its own (slog.Any("identify", id)): slog's JSON handler encodes
-// values nested inside other structs with encoding/json, which cannot
-// redact.
+// Token is the bot token. Printing an Identify with fmt (any verb) or
+// logging it with log/slog shows "[redacted]" in its place, even when the
+// Identify sits in an unexported field of another value; only
+// json.Marshal of the Identify itself writes the token, for the wire. Log
+// an Identify as a value of its own (slog.Any("identify", id)): slog's
+// JSON handler encodes values nested in exported fields of other structs
+// with encoding/json, which writes the wire form.
 type Identify struct {
-	Token          string             `json:"token"`
+	Token          Token              `json:"token"`
 	Properties     IdentifyProperties `json:"properties"`
 	Compress       bool               `json:"compress,omitempty"`        // payload compression; JSON only
 	LargeThreshold int                `json:"large_threshold,omitempty"` // 50 to 250; Discord's default is 50
@@ -42,6 +43,15 @@ type Identify struct {
 // Op returns OpIdentify.
 func (Identify) Op() Opcode { return OpIdentify }
 
+// MarshalJSON writes the wire form, token included.
+func (id Identify) MarshalJSON() ([]byte, error) {
+	type wire Identify
+	return json.Marshal(struct {
+		Token string `json:"token"`
+		wire
+	}{id.Token.Reveal(), wire(id)})
+}
+
 // String prints the command with its token redacted.
 func (id Identify) String() string {
 	shard := "none"
@@ -49,7 +59,7 @@ func (id Identify) String() string {
 		shard = fmt.Sprintf("[%d %d]", id.Shard[0], id.Shard[1])
 	}
 	return fmt.Sprintf("Identify{Token:%s Properties:%+v Compress:%t LargeThreshold:%d Shard:%s Presence:%v Intents:%s}",
-		redactToken(id.Token), id.Properties, id.Compress, id.LargeThreshold, shard, presenceString(id.Presence), id.Intents)
+		id.Token.String(), id.Properties, id.Compress, id.LargeThreshold, shard, presenceString(id.Presence), id.Intents)
 }
 
 // GoString is String, so that %#v does not print the token either.
@@ -58,7 +68,7 @@ func (id Identify) GoString() string { return "discord." + id.String() }
 // LogValue logs the command as a group, with the token redacted.
 func (id Identify) LogValue() slog.Value {
 	attrs := []slog.Attr{
-		slog.String("token", redactToken(id.Token)),
+		slog.String("token", id.Token.String()),
 		slog.String("os", id.Properties.OS),
 		slog.String("browser", id.Properties.Browser),
 		slog.String("device", id.Properties.Device),
@@ -86,7 +96,7 @@ type IdentifyProperties struct {
 // Token the "session token"; its example, and every client, sends the bot
 // token. Like Identify, Resume prints and logs the token as "[redacted]".
 type Resume struct {
-	Token     string `json:"token"`
+	Token     Token  `json:"token"`
 	SessionID string `json:"session_id"`
 	Seq       int64  `json:"seq"`
 }
@@ -94,9 +104,18 @@ type Resume struct {
 // Op returns OpResume.
 func (Resume) Op() Opcode { return OpResume }
 
+// MarshalJSON writes the wire form, token included.
+func (r Resume) MarshalJSON() ([]byte, error) {
+	type wire Resume
+	return json.Marshal(struct {
+		Token string `json:"token"`
+		wire
+	}{r.Token.Reveal(), wire(r)})
+}
+
 // String prints the command with its token redacted.
 func (r Resume) String() string {
-	return fmt.Sprintf("Resume{Token:%s SessionID:%s Seq:%d}", redactToken(r.Token), r.SessionID, r.Seq)
+	return fmt.Sprintf("Resume{Token:%s SessionID:%s Seq:%d}", r.Token.String(), r.SessionID, r.Seq)
 }
 
 // GoString is String, so that %#v does not print the token either.
@@ -105,7 +124,7 @@ func (r Resume) GoString() string { return "discord." + r.String() }
 // LogValue logs the command as a group, with the token redacted.
 func (r Resume) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("token", redactToken(r.Token)),
+		slog.String("token", r.Token.String()),
 		slog.String("session_id", r.SessionID),
 		slog.Int64("seq", r.Seq),
 	)

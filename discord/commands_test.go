@@ -34,7 +34,7 @@ func TestCommandsMarshalToDiscordsDocumentedJSON(t *testing.T) {
 	}{
 		// Expected encodings written from PROTOCOL.md's command shapes.
 		{"identify with every option", Identify{
-			Token:          "t0k",
+			Token:          NewToken("t0k"),
 			Properties:     IdentifyProperties{OS: "freebsd", Browser: "wirecord", Device: "wirecord"},
 			Compress:       true,
 			LargeThreshold: 100,
@@ -46,10 +46,10 @@ func TestCommandsMarshalToDiscordsDocumentedJSON(t *testing.T) {
 			"compress":true,"large_threshold":100,"shard":[3,8],
 			"presence":{"since":1718000000000,"activities":[{"name":"the kiln","type":3}],"status":"idle","afk":true},
 			"intents":33281}`},
-		{"identify minimal (the shape of PROTOCOL.md §5)", Identify{Token: "a6b1c9d2e7f34088", Intents: 37377,
+		{"identify minimal (the shape of PROTOCOL.md §5)", Identify{Token: NewToken("a6b1c9d2e7f34088"), Intents: 37377,
 			Properties: IdentifyProperties{OS: "openbsd", Browser: "lampbot", Device: "lampbot"}}, OpIdentify,
 			`{"token":"a6b1c9d2e7f34088","intents":37377,"properties":{"os":"openbsd","browser":"lampbot","device":"lampbot"}}`},
-		{"resume", Resume{Token: "t0k", SessionID: "5f1c0e7d2b9a", Seq: 4242}, OpResume,
+		{"resume", Resume{Token: NewToken("t0k"), SessionID: "5f1c0e7d2b9a", Seq: 4242}, OpResume,
 			`{"token":"t0k","session_id":"5f1c0e7d2b9a","seq":4242}`},
 		{"request guild members by query", RequestGuildMembers{GuildID: 1182004418843037706, Query: &all, Limit: 0}, OpRequestGuildMembers,
 			`{"guild_id":"1182004418843037706","query":"","limit":0}`},
@@ -99,7 +99,7 @@ func TestCommandsMarshalToDiscordsDocumentedJSON(t *testing.T) {
 }
 
 func TestPresenceInsideIdentifyKeepsActivitiesAnArray(t *testing.T) {
-	b, err := json.Marshal(Identify{Token: "t", Presence: &UpdatePresence{Status: StatusOnline}})
+	b, err := json.Marshal(Identify{Token: NewToken("t"), Presence: &UpdatePresence{Status: StatusOnline}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,9 +170,9 @@ func TestCommandValidation(t *testing.T) {
 // encoding carries it.
 func TestTokensNeverPrintOrLog(t *testing.T) {
 	const secret = "MTIz.secret-bot-token.XYZ"
-	id := Identify{Token: secret, Properties: IdentifyProperties{OS: "linux", Browser: "wirecord", Device: "wirecord"},
+	id := Identify{Token: NewToken(secret), Properties: IdentifyProperties{OS: "linux", Browser: "wirecord", Device: "wirecord"},
 		Shard: &[2]int{1, 4}, Intents: IntentGuilds, Presence: &UpdatePresence{Status: StatusOnline}}
-	rs := Resume{Token: secret, SessionID: "sess-1", Seq: 42}
+	rs := Resume{Token: NewToken(secret), SessionID: "sess-1", Seq: 42}
 	vs := VoiceServerUpdate{Token: secret, GuildID: 1, Endpoint: ptr("voice.example:443")}
 	type holder struct {
 		Identify Identify

@@ -19,4 +19,15 @@
 // are pointers where null means something other than empty; optional
 // fields are omitted when zero. Snowflakes decode from JSON strings and
 // numbers alike, as ETF-transcoded payloads carry both.
+//
+// Models the hand-written files do not cover (Webhook, ApplicationCommand,
+// AuditLog, VoiceRegion...) are generated from the spec into
+// models_gen.go. Request bodies that must tell a field left out from a
+// field cleared use Optional (absent or a value) and Nullable (absent,
+// null or a value).
 package discord
+
+// models_gen.go holds the models the spec has and no hand-written type
+// covers; internal/apigen writes it (see its doc for why the hand-written
+// types are the models).
+//go:generate go run ../internal/apigen -spec ../../shared/discord-api-spec/openapi.json -root .. -only discord

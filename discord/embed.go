@@ -20,6 +20,7 @@ type Embed struct {
 	Author      *EmbedAuthor   `json:"author,omitempty"`
 	Fields      []EmbedField   `json:"fields,omitempty"`
 	Flags       EmbedFlags     `json:"flags,omitempty"`
+	Components  []Component    `json:"components,omitempty"` // containers, in some embeds Discord generates
 }
 
 // Embed limits, in characters (developers/resources/message.mdx, Embed
@@ -81,6 +82,7 @@ type EmbedImage struct {
 	PlaceholderVersion int             `json:"placeholder_version,omitempty"`
 	Description        string          `json:"description,omitempty"`
 	Flags              EmbedMediaFlags `json:"flags,omitempty"`
+	IsAnimated         bool            `json:"is_animated,omitempty"`
 }
 
 // EmbedVideo is the video of an embed.
@@ -94,6 +96,7 @@ type EmbedVideo struct {
 	PlaceholderVersion int             `json:"placeholder_version,omitempty"`
 	Description        string          `json:"description,omitempty"`
 	Flags              EmbedMediaFlags `json:"flags,omitempty"`
+	IsAnimated         bool            `json:"is_animated,omitempty"`
 }
 
 // EmbedProvider is the provider of an embed.

@@ -15,6 +15,11 @@ type Entitlement struct {
 	EndsAt        *time.Time      `json:"ends_at"`
 	GuildID       GuildID         `json:"guild_id,omitempty"`
 	Consumed      bool            `json:"consumed,omitempty"`
+
+	FulfilledAt       *time.Time                         `json:"fulfilled_at,omitempty"`
+	FulfillmentStatus EntitlementTenantFulfillmentStatus `json:"fulfillment_status,omitempty"`
+	GifterUserID      UserID                             `json:"gifter_user_id,omitempty"` // who gave the entitlement as a gift
+	ParentID          EntitlementID                      `json:"parent_id,omitempty"`
 }
 
 // Active reports whether the entitlement grants access at now: not

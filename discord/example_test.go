@@ -30,7 +30,7 @@ func ExampleNewEvent() {
 // Commands print without their token; only the wire encoding has it.
 func ExampleIdentify() {
 	id := discord.Identify{
-		Token:      "MTIz.not-a-real-token",
+		Token:      discord.NewToken("MTIz.not-a-real-token"),
 		Properties: discord.IdentifyProperties{OS: "linux", Browser: "wirecord", Device: "wirecord"},
 		Intents:    discord.IntentGuilds | discord.IntentGuildMessages,
 	}

@@ -13,6 +13,16 @@ func TestBitSetsPrintByName(t *testing.T) {
 		{Permissions(0).String(), "0"},
 		{(PermissionViewChannel | PermissionSendMessages).String(), "VIEW_CHANNEL|SEND_MESSAGES"},
 		{Permissions(1 << 47).String(), "0x800000000000"},
+		{MessageFlags(0).String(), "0"},
+		{(MessageFlagEphemeral | MessageFlagIsComponentsV2).String(), "EPHEMERAL|IS_COMPONENTS_V2"},
+		{(MessageFlagSuppressNotifications | 1<<30).String(), "SUPPRESS_NOTIFICATIONS|0x40000000"},
+		{(UserFlagVerifiedBot | UserFlagBotHTTPInteractions).String(), "VERIFIED_BOT|BOT_HTTP_INTERACTIONS"},
+		{(ChannelFlagPinned).String(), "PINNED"},
+		{(MemberFlagDidRejoin | MemberFlagIsGuest).String(), "DID_REJOIN|IS_GUEST"},
+		{SystemChannelSuppressJoinNotifications.String(), "SUPPRESS_JOIN_NOTIFICATIONS"},
+		{(ApplicationFlagGatewayMessageContent).String(), "GATEWAY_MESSAGE_CONTENT"},
+		{AttachmentFlags(1 << 3).String(), "IS_SPOILER"},
+		{RoleFlagInPrompt.String(), "IN_PROMPT"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -51,6 +51,10 @@ type Guild struct {
 	PremiumProgressBarEnabled   bool                       `json:"premium_progress_bar_enabled"`
 	SafetyAlertsChannelID       ChannelID                  `json:"safety_alerts_channel_id"`
 	IncidentsData               *IncidentsData             `json:"incidents_data"`
+	NSFW                        bool                       `json:"nsfw,omitempty"`
+	HomeHeader                  *string                    `json:"home_header,omitempty"`
+
+	PremiumProgressBarEnabledUserUpdatedAt *time.Time `json:"premium_progress_bar_enabled_user_updated_at,omitempty"`
 }
 
 // HasFeature reports whether the guild has feature f enabled.

@@ -22,6 +22,8 @@ type Integration struct {
 	Revoked           bool                       `json:"revoked,omitempty"`
 	Application       *IntegrationApplication    `json:"application,omitempty"`
 	Scopes            []string                   `json:"scopes,omitempty"`
+	// ApplicationID is set in the partial integrations of an audit log.
+	ApplicationID ApplicationID `json:"application_id,omitempty"`
 }
 
 // IntegrationExpireBehavior is what happens to expired subscribers.
@@ -47,4 +49,8 @@ type IntegrationApplication struct {
 	Icon        *string       `json:"icon"`
 	Description string        `json:"description"`
 	Bot         *User         `json:"bot,omitempty"`
+
+	Type         ApplicationType `json:"type,omitempty"`
+	CoverImage   string          `json:"cover_image,omitempty"`
+	PrimarySKUID SKUID           `json:"primary_sku_id,omitempty"`
 }

@@ -308,6 +308,9 @@ type ApplicationCommandOptionChoice struct {
 	Name              string            `json:"name"`
 	NameLocalizations map[string]string `json:"name_localizations,omitempty"`
 	Value             any               `json:"value"`
+	// NameLocalized is Name in the requesting user's locale (answers
+	// only).
+	NameLocalized string `json:"name_localized,omitempty"`
 }
 
 // GuildApplicationCommandPermissions are the permissions of one command,

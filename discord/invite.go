@@ -20,6 +20,13 @@ type Invite struct {
 	GuildScheduledEvent      *ScheduledEvent  `json:"guild_scheduled_event,omitempty"`
 	Flags                    InviteFlags      `json:"flags,omitempty"`
 	Roles                    []Role           `json:"roles,omitempty"` // partial
+	GuildID                  GuildID          `json:"guild_id,omitempty"`
+	TargetChannelID          ChannelID        `json:"target_channel_id,omitempty"`
+	TargetMessageID          MessageID        `json:"target_message_id,omitempty"`
+	IsContact                bool             `json:"is_contact,omitempty"`
+	IsNicknameChangeable     bool             `json:"is_nickname_changeable,omitempty"`
+	FriendsCount             int              `json:"friends_count,omitempty"` // friend invites
+	Liveliness               *GuildLiveliness `json:"liveliness,omitempty"`
 
 	Uses      int        `json:"uses,omitempty"`
 	MaxUses   int        `json:"max_uses,omitempty"`

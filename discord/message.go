@@ -55,6 +55,8 @@ type Message struct {
 	Poll                 *Poll                       `json:"poll,omitempty"`
 	Call                 *MessageCall                `json:"call,omitempty"`
 	SharedClientTheme    *SharedClientTheme          `json:"shared_client_theme,omitempty"`
+	PurchaseNotification *PurchaseNotification       `json:"purchase_notification,omitempty"`
+	LobbyMember          *MessageLobbyMember         `json:"lobby_member,omitempty"` // messages in a Social SDK lobby
 }
 
 // URL is the message's jump link. guild is zero for DMs.
@@ -231,6 +233,8 @@ type MessageInteraction struct {
 	Name   string          `json:"name"`
 	User   User            `json:"user"`
 	Member *Member         `json:"member,omitempty"`
+	// NameLocalized is Name in the user's locale.
+	NameLocalized string `json:"name_localized,omitempty"`
 }
 
 // MessageCall is the call a private-channel message is about.
@@ -354,7 +358,7 @@ const (
 // (developers/resources/message.mdx, Create Message). At least one of
 // Content, Embeds, StickerIDs, Components, Poll, SharedClientTheme or a
 // file is needed, except for a forward, which needs only MessageReference.
-// Files go in a multipart body, which this type does not model.
+// Files go in a multipart body: rest.CreateMessageOptions.Files.
 type MessageSend struct {
 	Content           string             `json:"content,omitempty"` // at most 2000 characters
 	Nonce             Nonce              `json:"nonce,omitempty"`   // at most 25 characters
@@ -368,6 +372,24 @@ type MessageSend struct {
 	Flags             MessageFlags       `json:"flags,omitempty"`
 	Poll              *PollCreate        `json:"poll,omitempty"`
 	SharedClientTheme *SharedClientTheme `json:"shared_client_theme,omitempty"`
+	// Attachments describes the uploaded files, at most 10. A nil slice
+	// is left out.
+	Attachments []UploadAttachment `json:"attachments,omitzero"`
+}
+
+// UploadAttachment describes a file in the attachments of a create or edit
+// body. ID is the n of the part files[n] for a new upload, or the ID of an
+// attachment the edited message keeps. It is sent as a string, "0"
+// included (an AttachmentID would send 0 as null).
+type UploadAttachment struct {
+	ID           uint64  `json:"id,string"`
+	Filename     string  `json:"filename,omitempty"`
+	Title        string  `json:"title,omitempty"`
+	Description  string  `json:"description,omitempty"`   // alt text, at most 1024 characters
+	DurationSecs float64 `json:"duration_secs,omitempty"` // voice messages
+	Waveform     string  `json:"waveform,omitempty"`      // voice messages, base64
+	IsSpoiler    bool    `json:"is_spoiler,omitempty"`
+	IsRemix      bool    `json:"is_remix,omitempty"`
 }
 
 // Create-message limits (PROTOCOL.md §14).

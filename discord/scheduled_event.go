@@ -27,6 +27,9 @@ type ScheduledEvent struct {
 	UserCount          int                           `json:"user_count,omitempty"`
 	Image              *string                       `json:"image,omitempty"`
 	RecurrenceRule     json.RawMessage               `json:"recurrence_rule"`
+
+	GuildScheduledEventExceptions []GuildScheduledEventException `json:"guild_scheduled_event_exceptions,omitempty"`
+	UserRSVP                      *ScheduledEventUser            `json:"user_rsvp,omitempty"` // the current user's answer
 }
 
 // ScheduledEventPrivacyLevel is who can see a scheduled event.

@@ -19,7 +19,7 @@ func Example() {
 	srv := discordtest.NewServer(discordtest.WithGuilds(1, 1))
 	defer srv.Close()
 	client := rest.New(srv.Token, rest.WithBaseURL(srv.APIURL))
-	bot, _ := shard.NewManager(shard.ManagerConfig{Token: srv.Token, REST: client,
+	bot, _ := shard.NewManager(shard.ManagerConfig{Token: discord.NewToken(srv.Token), REST: client,
 		Intents: discord.IntentGuildMessages | discord.IntentMessageContent})
 	shard.On(bot, func(ctx context.Context, m *discord.MessageCreate) { // the handler under test
 		if m.Content == "ping" {

@@ -724,6 +724,19 @@ func (s *Server) startSession(sess *session, guilds []discord.GuildID) {
 		"application": map[string]any{"id": appID, "flags": 0},
 	}
 	sess.send(discord.EventReady, ready)
+	s.mu.Lock()
+	hold := s.guildCreateDelay
+	s.mu.Unlock()
+	if hold > 0 {
+		time.AfterFunc(hold, func() { s.sendGuildCreates(sess, guilds) })
+		return
+	}
+	s.sendGuildCreates(sess, guilds)
+}
+
+// sendGuildCreates sends a new session's GUILD_CREATEs, then lets the
+// events that waited for them flow.
+func (s *Server) sendGuildCreates(sess *session, guilds []discord.GuildID) {
 	if sess.intents.Has(discord.IntentGuilds) {
 		for _, g := range guilds {
 			if gc, ok := s.guildCreate(g); ok {
@@ -831,7 +844,7 @@ func (c *Conn) resume(d json.RawMessage) {
 		c.closeWith(uint16(discord.CloseAlreadyAuthenticated), "Already authenticated.")
 		return
 	}
-	if strings.TrimPrefix(r.Token, "Bot ") != s.Token {
+	if r.Token.Reveal() != s.Token {
 		s.rec.violation(RuleBadToken, c.id, -1, "resume with a bad token")
 		c.closeWith(uint16(discord.CloseAuthenticationFailed), "Authentication failed.")
 		return

@@ -72,6 +72,11 @@ const (
 	RuleMissedHeartbeat     Rule = "missed heartbeat (4009)"
 	RuleResumeWrongURL      Rule = "resume not on resume_gateway_url"
 	RuleWebSocketProtocol   Rule = "websocket protocol error"
+	// REST rules: a 429 the client could have avoided, and Cloudflare's
+	// ban for too many invalid requests.
+	RuleRESTRateLimit     Rule = "REST bucket limit (429)"
+	RuleRESTGlobalLimit   Rule = "REST global limit (429)"
+	RuleInvalidRequestBan Rule = "invalid request ban (Cloudflare 1015)"
 )
 
 // Violation is a broken rule.

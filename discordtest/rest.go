@@ -97,9 +97,14 @@ func (s *Server) registerREST(mux *http.ServeMux) {
 	for _, v := range []string{"/api/v10", "/api/v9"} {
 		for _, rt := range routes {
 			method, path, _ := strings.Cut(rt.name, " ")
-			mux.Handle(method+" "+v+path, s.serveRoute(rt))
+			mux.Handle(method+" "+v+path, s.specFirst(rt.name, s.serveRoute(rt)))
 		}
 		mux.HandleFunc(v+"/", func(w http.ResponseWriter, r *http.Request) {
+			// Every operation of Discord's spec is at least recognised (spec.go).
+			if rt, ok := s.specRoute(r); ok {
+				s.serveRoute(rt).ServeHTTP(w, r)
+				return
+			}
 			apiError(w, http.StatusNotFound, codeGeneral, "404: Not Found")
 		})
 	}
@@ -133,44 +138,43 @@ func (s *Server) serveRoute(rt routeSpec) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w := &statusWriter{ResponseWriter: rw}
 		call := RESTCall{Time: time.Now(), Method: r.Method, Path: r.URL.Path, Route: rt.name}
+		var notes []note
 		defer func() {
 			call.Status = w.status
-			st := s.restState
-			st.mu.Lock()
-			if w.status == http.StatusUnauthorized || w.status == http.StatusForbidden ||
-				w.status == http.StatusTooManyRequests && call.Scope != "shared" {
-				st.invalid++
+			s.restState.finish(call, &notes)
+			for _, n := range notes {
+				if n.rule != "" {
+					s.rec.violation(n.rule, 0, -1, n.detail)
+				} else {
+					s.rec.add(n.kind, 0, -1, "%s", n.detail)
+				}
 			}
-			st.calls = append(st.calls, call)
-			st.mu.Unlock()
 			detail := fmt.Sprintf("%s %s -> %d", r.Method, r.URL.Path, w.status)
 			if call.Limited {
 				detail += " (rate limited, scope " + call.Scope + ")"
 			}
 			s.rec.add(KindREST, 0, -1, "%s", detail)
 		}()
-		if rt.auth && r.Header.Get("Authorization") != "Bot "+s.Token {
-			apiError(w, http.StatusUnauthorized, codeGeneral, "401: Unauthorized")
+		st := s.restState
+		if st.edge(w, &call, &notes) {
 			return
 		}
-		st := s.restState
-		st.mu.Lock()
-		fail := st.failNext > 0
-		if fail {
-			st.failNext--
-		}
-		code := st.failCode
-		st.mu.Unlock()
-		if fail {
-			apiError(w, code, codeGeneral, http.StatusText(code))
+		if rt.auth && r.Header.Get("Authorization") != "Bot "+s.Token {
+			apiError(w, http.StatusUnauthorized, codeGeneral, "401: Unauthorized")
 			return
 		}
 		major := ""
 		if rt.major != "" {
 			major = r.PathValue(rt.major)
 		}
-		if !st.admit(w, rt.name, major, rt.global, &call) {
+		if !st.admit(w, rt.name, major, rt.global, &call, &notes) {
 			return
+		}
+		if _, ok := s.checkRequest(w, r); !ok { // auth, path, query and body against the spec (validate.go)
+			return
+		}
+		if d := s.opts.rest.delay; d > 0 {
+			time.Sleep(d) // the simulated distance, not synchronisation
 		}
 		if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
 			ct := r.Header.Get("Content-Type")

@@ -11,6 +11,17 @@
 // op 1, any close code, unacknowledged heartbeats, dropped connections,
 // garbage frames, 5xx answers.
 //
+// Its REST side knows every operation of Discord's OpenAPI spec, from
+// tables generated from the spec (spec_gen.go): each request's token,
+// path and query parameters and body (JSON, or multipart with
+// payload_json) are checked against the operation's schema, and an
+// invalid one is answered as Discord answers it (400, code 50035, the
+// nested field errors), so a test catches a bad payload before Discord
+// does. Operations the fake's world keeps (messages, reactions, guilds,
+// members, interactions and their webhook) answer from it; the others answer the spec's
+// success status with a minimal response valid against its schema. Every
+// call is recorded (RESTCalls).
+//
 // It listens on 127.0.0.1 only, unless told otherwise with WithAddr.
 package discordtest
 
@@ -159,8 +170,10 @@ type Server struct {
 	budget     int
 	budgetAt   time.Time
 	readyDelay time.Duration
-	nextConn   atomic.Int64
-	closed     bool
+	// guildCreateDelay holds a new session's GUILD_CREATEs after READY.
+	guildCreateDelay time.Duration
+	nextConn         atomic.Int64
+	closed           bool
 
 	restState *restState
 	wg        sync.WaitGroup

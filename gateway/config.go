@@ -59,16 +59,18 @@ const MaxPayloadSize = 4096
 // Config configures an Engine. Only Token is required; every other zero
 // value means the documented default.
 //
-// Config holds the bot token: its String, GoString and LogValue methods
-// redact it, so printing or logging a Config is safe.
+// Config holds the bot token as a discord.Token, which never prints: a
+// Config, and any value holding one, even in an unexported field, prints
+// and logs without it.
 type Config struct {
 	// URL is the gateway URL, as GET /gateway/bot returns it. The engine
 	// sets the v, encoding and compress query parameters itself.
 	// Default DefaultURL.
 	URL string
 
-	// Token is the bot token, without the "Bot " prefix.
-	Token string
+	// Token is the bot token (discord.NewToken). It prints and logs as
+	// "[redacted]" wherever the Config is held.
+	Token discord.Token
 
 	// Intents are sent in IDENTIFY.
 	Intents discord.Intents
@@ -124,6 +126,14 @@ type Config struct {
 	SendLimit  int
 	SendWindow time.Duration
 
+	// ResumeHosts are host names that READY's resume_gateway_url may
+	// point to besides Discord's own (discord.gg and its subdomains) and
+	// the host of URL. A name starting with "*." matches every subdomain
+	// of the rest. A resume URL elsewhere is ignored (an OutOfRange event
+	// says so) and the session resumes at URL. Whatever this says, a
+	// resume never goes from wss to ws.
+	ResumeHosts []string
+
 	// Session, when set, is a session to resume (for example one exported
 	// by another process during a rolling deploy).
 	Session *SessionState
@@ -140,18 +150,11 @@ type Config struct {
 // String describes the configuration without the token.
 func (c Config) String() string {
 	return fmt.Sprintf("gateway.Config{URL:%q Token:%s Intents:%s Shard:[%d %d] Encoding:%s Compression:%s}",
-		c.URL, redact(c.Token), c.Intents, c.ShardID, c.ShardCount, c.Encoding, c.Compression)
+		c.URL, c.Token.String(), c.Intents, c.ShardID, c.ShardCount, c.Encoding, c.Compression)
 }
 
 // GoString is String, so %#v redacts the token too.
 func (c Config) GoString() string { return c.String() }
-
-func redact(token string) string {
-	if token == "" {
-		return `""`
-	}
-	return "[redacted]"
-}
 
 // config is Config with defaults applied and the URL parsed.
 type config struct {
@@ -191,7 +194,7 @@ func (c Config) withDefaults() (config, error) {
 	default:
 		return out, fmt.Errorf("gateway: unknown compression %q (want zlib-stream, zstd-stream or none)", out.Compression)
 	}
-	if out.Token == "" {
+	if out.Token.IsZero() {
 		return out, fmt.Errorf("gateway: no token")
 	}
 	if out.ShardCount < 0 || out.ShardID < 0 || (out.ShardCount > 0 && out.ShardID >= out.ShardCount) {
@@ -243,7 +246,7 @@ func (c Config) withDefaults() (config, error) {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("url", c.URL),
-		slog.String("token", redact(c.Token)),
+		slog.String("token", c.Token.String()),
 		slog.String("intents", c.Intents.String()),
 		slog.Int("shard_id", c.ShardID),
 		slog.Int("shard_count", c.ShardCount),

@@ -157,6 +157,11 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("gateway: session belongs to shard [%d, %d], not [%d, %d]",
 				s.ShardID, s.ShardCount, c.ShardID, c.ShardCount)
 		}
+		if s.ResumeURL != "" {
+			if _, bad := c.checkResumeURL(s.ResumeURL); bad != nil {
+				return nil, fmt.Errorf("gateway: the session to resume: %w", bad)
+			}
+		}
 		e.session, e.hasSession = *s, true
 		e.nextAction = ActionResume
 	}
@@ -250,7 +255,7 @@ func (e *Engine) Connect(now time.Time) (Target, error) {
 	base := e.cfg.base
 	e.usedResume = false
 	if e.WillResume() && e.session.ResumeURL != "" && e.resumeURLFail < 2 {
-		if u, err := url.Parse(e.session.ResumeURL); err == nil && (u.Scheme == "wss" || u.Scheme == "ws") && u.Host != "" {
+		if u, bad := e.cfg.checkResumeURL(e.session.ResumeURL); bad == nil {
 			base, e.usedResume = u, true
 		}
 	}
@@ -542,15 +547,14 @@ func (e *Engine) handleHello(now time.Time, data, payload []byte) {
 	if e.identified || e.identifyWait {
 		return // a second Hello changes nothing
 	}
-	var h discord.Hello
-	if err := json.Unmarshal(data, &h); err != nil || h.HeartbeatInterval <= 0 {
-		if err == nil {
-			err = errors.New("heartbeat_interval missing or not positive")
-		}
+	interval, clamped, err := heartbeatInterval(data, e.cfg.SendLimit, e.cfg.SendWindow)
+	if err != nil {
 		e.emit(&PayloadError{Err: &DecodeError{What: "hello", Err: err}, Raw: truncate(payload)})
 		return
 	}
-	interval := time.Duration(h.HeartbeatInterval) * time.Millisecond
+	if clamped != nil {
+		e.emit(&OutOfRange{Err: clamped})
+	}
 	e.deadline = time.Time{}
 	e.hb.start(now, interval, e.cfg.Rand())
 	e.emit(&Hello{HeartbeatInterval: interval})
@@ -595,19 +599,26 @@ type readyFields struct {
 
 func (e *Engine) handleDispatch(now time.Time, env *envelope, payload []byte) {
 	name := internName(env.name)
+	last := e.session.Seq
 	if name == discord.EventReady {
-		// A new session counts from 1.
+		last = 0 // a new session counts from 1
+	}
+	verdict, bad := checkSeq(last, env)
+	switch verdict {
+	case seqReplay:
+		// A number already delivered, or already reported missing by a
+		// SequenceGap: each event is delivered once per session.
+		return
+	case seqBad:
+		e.badSequence(now, bad)
+		return
+	case seqGap:
+		e.emit(&SequenceGap{After: last, Next: env.seq})
+	}
+	if name == discord.EventReady {
 		e.session.Seq = 0
 	}
 	if env.hasSeq {
-		if env.seq <= e.session.Seq {
-			// A replay of something already received: each event is
-			// delivered once per session.
-			return
-		}
-		if e.session.Seq > 0 && env.seq > e.session.Seq+1 {
-			e.emit(&SequenceGap{After: e.session.Seq, Next: env.seq})
-		}
 		e.session.Seq = env.seq
 	}
 	d := &Dispatch{Seq: env.seq, Name: name, Data: env.data}
@@ -625,6 +636,12 @@ func (e *Engine) handleDispatch(now time.Time, env *envelope, payload []byte) {
 		if d.Err == nil {
 			if err := json.Unmarshal(env.data, &r); err != nil {
 				d.Err = &DecodeError{What: "READY", Err: err}
+			}
+		}
+		if r.ResumeGatewayURL != "" {
+			if _, bad := e.cfg.checkResumeURL(r.ResumeGatewayURL); bad != nil {
+				e.emit(&OutOfRange{Err: bad})
+				r.ResumeGatewayURL = ""
 			}
 		}
 		prev := e.lost
@@ -749,7 +766,18 @@ func (e *Engine) ConnectionLost(now time.Time, err error) {
 // CloseEndSession Discord ends it. When a connection is open the engine
 // sends the close frame and waits (up to Config.CloseTimeout) for
 // Discord's answer; a Disconnected event with ActionStop ends it.
+//
+// Only a 1000 or 1001 on one of its own connections ends a session. So
+// CloseEndSession while the engine is on its way to resume (closing or
+// having closed a connection after op 7, a zombie or a drop, or dialling,
+// or resuming on the next one) does nothing: the session is kept, the
+// driver resumes as the engine says, and once Resumed calls
+// Close(CloseEndSession) again, which ends the session with 1000
+// (shard.Shard does).
 func (e *Engine) Close(now time.Time, mode CloseMode) {
+	if mode == CloseEndSession && e.closingToResume() {
+		return
+	}
 	code, reason := discord.CloseResumable, "closing, will resume"
 	if mode == CloseEndSession {
 		code, reason = discord.CloseNormal, "closing"
@@ -775,6 +803,24 @@ func (e *Engine) Close(now time.Time, mode CloseMode) {
 	}
 	e.closeAndReconnect(now, code, reason, ActionStop, nil)
 	e.pending.Cause = "closed"
+}
+
+// closingToResume reports whether the engine is on its way to resume the
+// session: closing (or having closed) a connection in a way that keeps
+// it, or connecting or resuming on the next one.
+func (e *Engine) closingToResume() bool {
+	switch e.state {
+	case StateClosing:
+		return e.hasSession && e.pending != nil && e.pending.Action == ActionResume &&
+			e.pending.Code != discord.CloseNormal && e.pending.Code != discord.CloseGoingAway
+	case StateDisconnected:
+		return e.hasSession && e.nextAction == ActionResume
+	case StateConnecting, StateResuming:
+		// The session is held at Discord and this connection is to
+		// resume it: ending it takes that resume first.
+		return e.WillResume()
+	}
+	return false
 }
 
 // closeAndReconnect sends a close frame and waits for Discord's answer

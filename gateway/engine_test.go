@@ -40,7 +40,7 @@ func TestUpgradeRequestCarriesVersionEncodingAndCompression(t *testing.T) {
 			if p.request.Header.Get("Sec-WebSocket-Version") != "13" || p.request.Header.Get("Sec-WebSocket-Key") == "" {
 				t.Errorf("headers = %v", p.request.Header)
 			}
-			if strings.Contains(p.request.URL.String(), cfg.Token) {
+			if strings.Contains(p.request.URL.String(), cfg.Token.Reveal()) {
 				t.Error("token in the URL")
 			}
 		})
@@ -232,7 +232,7 @@ func TestZombieClosesResumableAndResumes(t *testing.T) {
 	}
 	var r discord.Resume
 	json.Unmarshal(p.lastSent().D, &r)
-	if r.SessionID != "sess-z" || r.Seq != 2 || r.Token != testConfig().Token {
+	if r.SessionID != "sess-z" || r.Seq != 2 || r.Token.Reveal() != testConfig().Token.Reveal() {
 		t.Errorf("resume = %+v", r)
 	}
 	p.dispatch(3, "MESSAGE_CREATE", `{}`) // replayed
@@ -424,7 +424,7 @@ func TestDisallowedIntentsErrorSaysWhatToDo(t *testing.T) {
 	if d.Fatal == nil || !strings.Contains(d.Fatal.Error(), "Developer Portal") {
 		t.Errorf("fatal = %v", d.Fatal)
 	}
-	if strings.Contains(fmt.Sprint(d, d.Fatal), testConfig().Token) {
+	if strings.Contains(fmt.Sprint(d, d.Fatal), testConfig().Token.Reveal()) {
 		t.Error("token in the error")
 	}
 }
@@ -805,7 +805,7 @@ func TestIdentifyPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"token":           cfg.Token,
+		"token":           cfg.Token.Reveal(),
 		"intents":         float64(cfg.Intents),
 		"shard":           []any{float64(3), float64(16)},
 		"large_threshold": float64(250),
@@ -1046,8 +1046,87 @@ func TestPingIsAnsweredWithPong(t *testing.T) {
 func TestTokenNeverPrinted(t *testing.T) {
 	cfg := testConfig()
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), cfg.LogValue().String()} {
-		if strings.Contains(s, cfg.Token) {
+		if strings.Contains(s, cfg.Token.Reveal()) {
 			t.Errorf("token printed: %s", s)
 		}
+	}
+}
+
+// Close(CloseEndSession) on the way to a resume (closing the connection
+// after op 7, disconnected after a zombie or a drop, dialling again, or
+// resuming) must not forget the session: Discord ends it only on a 1000 or
+// 1001 of one of its connections. The engine keeps it and resumes; once
+// Resumed, Close(CloseEndSession) ends it with 1000.
+func TestEndSessionOnTheWayToAResumeResumesThenEndsWith1000(t *testing.T) {
+	op7 := func(p *peer) {
+		p.send(`{"op":7,"d":null}`)
+		p.flush()
+	}
+	zombie := func(p *peer) { // a zombie closes without waiting for an answer
+		p.advance(interval / 2)
+		p.events()
+		p.advance(interval)
+	}
+	drop := func(p *peer) { p.e.ConnectionLost(p.now, errors.New("connection reset")) }
+	for _, tc := range []struct {
+		name  string
+		fault func(p *peer)
+		at    State // where Close(CloseEndSession) comes
+	}{
+		{"op 7, while closing", op7, StateClosing},
+		{"zombie, while disconnected", zombie, StateDisconnected},
+		{"op 7, while disconnected", op7, StateDisconnected},
+		{"drop, while disconnected", drop, StateDisconnected},
+		{"drop, while connecting", drop, StateConnecting},
+		{"op 7, while resuming", op7, StateResuming},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPeer(t, testConfig())
+			p.ready(interval, "s1")
+			p.dispatch(2, "MESSAGE_CREATE", `{}`)
+			p.events()
+			tc.fault(p)
+			closeAt := func(st State) {
+				t.Helper()
+				if tc.at != st {
+					return
+				}
+				if got := p.e.State(); got != st {
+					t.Fatalf("state %v, want %v", got, st)
+				}
+				p.e.Close(p.now, CloseEndSession)
+			}
+			closeAt(StateClosing)
+			if p.e.State() == StateClosing {
+				p.closeFrame(p.closes[len(p.closes)-1], "")
+			}
+			for _, ev := range p.events() {
+				if d, ok := ev.(*Disconnected); ok && d.Action != ActionResume {
+					t.Fatalf("disconnect %+v, want a resume", d)
+				}
+			}
+			closeAt(StateDisconnected)
+			if s, ok := p.e.Session(); !ok || s.ID != "s1" || !p.e.WillResume() {
+				t.Fatalf("session %+v %v: forgotten while Discord keeps it", s, ok)
+			}
+			p.advance(time.Minute)
+			p.connect()
+			closeAt(StateConnecting)
+			p.accept()
+			n := len(p.sent)
+			p.send(`{"op":10,"d":{"heartbeat_interval":41250}}`)
+			p.flush()
+			if ops := p.sentOps(n); !slices.Equal(ops, []discord.Opcode{discord.OpResume}) {
+				t.Fatalf("sent %v, want RESUME", ops)
+			}
+			closeAt(StateResuming)
+			p.dispatch(3, "RESUMED", `{}`)
+			mustEvent[*Resumed](t, p.events())
+			p.e.Close(p.now, CloseEndSession)
+			p.flush()
+			if code := p.closes[len(p.closes)-1]; code != 1000 {
+				t.Errorf("closed the resumed connection with %d, want 1000", code)
+			}
+		})
 	}
 }

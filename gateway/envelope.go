@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/wirecord/wirecord/discord"
@@ -16,7 +17,11 @@ type envelope struct {
 	op     discord.Opcode
 	hasOp  bool
 	seq    int64
-	hasSeq bool
+	hasSeq bool // s is present and not null
+	// seqBad is set when s is not an integer that fits an int64; seqRaw is
+	// then s as sent. Only a dispatch looks at s (checkSeq).
+	seqBad bool
+	seqRaw []byte
 	name   []byte // t, unquoted; nil when null or absent
 	data   []byte // d, raw JSON; nil when absent
 	// dataErr is set when d could not be delimited; data is then nil.
@@ -82,10 +87,10 @@ func parseEnvelope(b []byte) (env envelope, err error) {
 		case "s":
 			if !isNull(val) {
 				n, ok := parseInt(val)
+				env.seq, env.hasSeq, env.seqBad = n, true, !ok
 				if !ok {
-					return env, fmt.Errorf("s is not an integer: %.20q", val)
+					env.seqRaw = val
 				}
-				env.seq, env.hasSeq = n, true
 			}
 		case "t":
 			if !isNull(val) {
@@ -177,8 +182,10 @@ func skipValue(b []byte, i int) (int, error) {
 	}
 }
 
+// parseInt reads a JSON integer. It fails, rather than wrapping around,
+// on a number that does not fit an int64.
 func parseInt(v []byte) (int64, bool) {
-	if len(v) == 0 || len(v) > 19 {
+	if len(v) == 0 || len(v) > 20 {
 		return 0, false
 	}
 	neg := v[0] == '-'
@@ -188,17 +195,24 @@ func parseInt(v []byte) (int64, bool) {
 			return 0, false
 		}
 	}
-	var n int64
+	var n uint64
 	for _, c := range v {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		n = n*10 + int64(c-'0')
+		d := uint64(c - '0')
+		if n > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
 	}
-	if neg {
-		n = -n
+	switch {
+	case neg && n <= math.MaxInt64+1:
+		return -int64(n), true
+	case !neg && n <= math.MaxInt64:
+		return int64(n), true
 	}
-	return n, true
+	return 0, false
 }
 
 // unquote returns the content of a JSON string; the common case (no

@@ -155,6 +155,7 @@ type Disconnected struct {
 	// "reconnect_requested" (op 7), "invalid_session" (op 9), "network",
 	// "close_4000" (a server close code), "protocol_error",
 	// "handshake_timeout", "handshake_failed", "upgrade_refused",
+	// "bad_sequence" (a sequence number Discord could not have sent),
 	// "closed" (Close was called).
 	Cause string
 }

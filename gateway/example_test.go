@@ -19,7 +19,7 @@ func Example() {
 
 	e, err := gateway.New(gateway.Config{
 		URL:     srv.GatewayURL,
-		Token:   srv.Token,
+		Token:   discord.NewToken(srv.Token),
 		Intents: discord.IntentGuildMessages | discord.IntentMessageContent,
 	})
 	if err != nil {

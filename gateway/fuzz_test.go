@@ -17,6 +17,10 @@ func FuzzReceive(f *testing.F) {
 	f.Add(byte(3), wsproto.AppendClose(nil, 4014, "Disallowed intent(s).", nil))
 	f.Add(byte(4), wsproto.AppendFrame(nil, wsproto.OpBinary, true, []byte{0x78, 0x9c, 0, 0, 0xff, 0xff}, nil))
 	f.Add(byte(5), []byte{0x81, 0x7e, 0xff, 0xff})
+	// Values outside what Discord sends (the table in doc.go).
+	f.Add(byte(0), wsproto.AppendFrame(nil, wsproto.OpText, true, []byte(`{"op":0,"s":9999999999999999999,"t":"MESSAGE_CREATE","d":{}}`), nil))
+	f.Add(byte(0), wsproto.AppendFrame(nil, wsproto.OpText, true, []byte(`{"op":0,"s":4611686018427387904,"t":"MESSAGE_CREATE","d":{}}`), nil))
+	f.Add(byte(0), wsproto.AppendFrame(nil, wsproto.OpText, true, []byte(`{"op":0,"s":1,"t":"READY","d":{"session_id":"x","resume_gateway_url":"ws://evil.example:80/"}}`), nil))
 	f.Fuzz(func(t *testing.T, mode byte, data []byte) {
 		cfg := testConfig()
 		switch mode % 4 {

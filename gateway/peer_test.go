@@ -54,9 +54,11 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 func testConfig() Config {
 	return Config{
 		URL:         "wss://gateway.test/",
-		Token:       "test-token-must-not-leak",
+		Token:       discord.NewToken("test-token-must-not-leak"),
 		Intents:     discord.IntentGuilds | discord.IntentGuildMessages,
 		Compression: CompressNone,
+		// The scripted READY resumes at resume.test.
+		ResumeHosts: []string{"*.test"},
 		Rand:        func() float64 { return 0.5 },
 		Entropy:     rand.NewChaCha8([32]byte{1, 2, 3}),
 	}

@@ -1,8 +1,3 @@
-// Package rest is an HTTP client for Discord's REST API with a rate limiter
-// that keeps a bot out of 429s: it learns each route's bucket from the
-// X-RateLimit headers, waits before a request that would exceed one, holds
-// every request during a global limit, and retries a 429 after its
-// retry_after.
 package rest
 
 import (
@@ -15,9 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wirecord/wirecord/discord"
 )
 
 // DefaultBaseURL is Discord's API, version 10.
@@ -31,13 +27,22 @@ const DefaultUserAgent = "DiscordBot (https://github.com/wirecord/wirecord, 0.1)
 // The token is only ever placed in the Authorization header; it never
 // appears in errors or logs.
 type Client struct {
-	token      string
+	token      discord.Token
 	base       string
 	http       *http.Client
 	userAgent  string
 	log        *slog.Logger
 	maxRetries int
-	limiter    *limiter
+	limiter    Limiter
+
+	clock Clock
+	// maxRetryAfter is the longest the client waits on a 429; a longer
+	// retry_after is returned as a *RateLimitError.
+	maxRetryAfter time.Duration
+	// limits configures the in-memory limiter made when WithLimiter gave
+	// none.
+	limits LimiterConfig
+	keys   routeKeys
 }
 
 // Option configures a Client.
@@ -63,10 +68,37 @@ func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.log = l } }
 // 5xx (default 3).
 func WithMaxRetries(n int) Option { return func(c *Client) { c.maxRetries = n } }
 
+// WithLimiter replaces the in-memory rate limiter, for one shared by
+// several processes (package ratelimittest checks one). The options that
+// configure the in-memory limiter are then ignored.
+func WithLimiter(l Limiter) Option { return func(c *Client) { c.limiter = l } }
+
+// WithGlobalLimit sets the global limit the in-memory limiter keeps:
+// requests per second (default 50; Discord raises it for large bots).
+func WithGlobalLimit(perSecond int) Option {
+	return func(c *Client) { c.limits.GlobalPerSecond = perSecond }
+}
+
+// WithMaxRetryAfter sets the longest the client waits for a rate limit,
+// on a 429 or in the limiter (default DefaultMaxRetryAfter, a minute). A
+// longer one is returned at once as a *RateLimitError naming the wait,
+// rather than blocking the call: a server answering retry_after = 86400
+// does not stall a bot for a day.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *Client) { c.maxRetryAfter = d }
+}
+
+// WithInvalidRequestLimit sets the invalid-request ban the in-memory
+// limiter keeps clear of (default 10,000 in 10 minutes): from 80% of it
+// requests are spaced out, from 95% refused with *InvalidRequestsError.
+func WithInvalidRequestLimit(n int, window time.Duration) Option {
+	return func(c *Client) { c.limits.InvalidLimit, c.limits.InvalidWindow = n, window }
+}
+
 // New returns a client for a bot token (without the "Bot " prefix).
 func New(token string, opts ...Option) *Client {
 	c := &Client{
-		token:      strings.TrimPrefix(token, "Bot "),
+		token:      discord.NewToken(token),
 		base:       DefaultBaseURL,
 		http:       &http.Client{Timeout: 30 * time.Second},
 		userAgent:  DefaultUserAgent,
@@ -76,101 +108,39 @@ func New(token string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
-	c.limiter = newLimiter(c.log)
+	if c.clock == nil {
+		c.clock = SystemClock
+	}
+	if c.maxRetryAfter <= 0 {
+		c.maxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.limiter == nil {
+		cfg := c.limits
+		cfg.Clock, cfg.Logger, cfg.MaxWait = c.clock, c.log, c.maxRetryAfter
+		c.limiter = NewLimiter(cfg)
+	}
 	return c
 }
 
 // BaseURL returns the API base the client calls.
 func (c *Client) BaseURL() string { return c.base }
 
-// Error is an error answer from Discord: the HTTP status and Discord's JSON
-// error body (PROTOCOL.md §13).
-type Error struct {
-	Method, Path string
-	Status       int
-	// Code is Discord's JSON error code (10003 unknown channel, 50013
-	// missing permissions, ...); 0 when the body had none.
-	Code    int
-	Message string
-	// Errors holds the nested field errors of a 400, raw.
-	Errors json.RawMessage
-}
-
-// Error names the request, the status, Discord's message and code, and
-// for 401 and 403 what to check.
-func (e *Error) Error() string {
-	msg := fmt.Sprintf("rest: %s %s: %d", e.Method, e.Path, e.Status)
-	if e.Message != "" {
-		msg += " " + e.Message
-	}
-	if e.Code != 0 {
-		msg += " (code " + strconv.Itoa(e.Code) + ")"
-	}
-	switch e.Status {
-	case http.StatusUnauthorized:
-		msg += ": check the bot token"
-	case http.StatusForbidden:
-		msg += ": the bot lacks a permission for this"
-	}
-	return msg
-}
-
-// redactPath hides the token segment of webhook and interaction routes
-// (/webhooks/{id}/{token}, /interactions/{id}/{token}): those tokens
-// authorise whoever holds them, so they never reach an error or a log.
-func redactPath(path string) string {
-	for _, prefix := range []string{"/webhooks/", "/interactions/"} {
-		rest, ok := strings.CutPrefix(path, prefix)
-		if !ok {
-			continue
-		}
-		id, tail, ok := strings.Cut(rest, "/")
-		if !ok || tail == "" || !isID(id) {
-			return path
-		}
-		end := strings.IndexAny(tail, "/?")
-		if end < 0 {
-			end = len(tail)
-		}
-		return prefix + id + "/{token}" + tail[end:]
-	}
-	return path
-}
-
-// ErrUnauthorized matches (errors.Is) a 401: a bad or reset token.
-var ErrUnauthorized = errors.New("rest: unauthorized")
-
-// Is makes errors.Is(err, ErrUnauthorized) true for a 401.
-func (e *Error) Is(target error) bool {
-	return target == ErrUnauthorized && e.Status == http.StatusUnauthorized
-}
-
-// RateLimitError is a 429 that outlasted the retries.
-type RateLimitError struct {
-	Method, Path string
-	RetryAfter   time.Duration
-	Global       bool
-	Scope        string
-}
-
-// Error names the request, the scope and when to retry.
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("rest: %s %s: rate limited (scope %q, global %v), retry after %v",
-		e.Method, e.Path, e.Scope, e.Global, e.RetryAfter)
-}
-
 // Do sends a request to a path below the base URL ("/channels/123"; a
 // query may follow): body (if not nil) is sent as JSON, and a 2xx answer is
 // decoded into out (if not nil). It waits for the rate limiter, retries
-// 429s, retries 5xx answers and network errors of idempotent methods (GET,
-// PUT, PATCH, DELETE) up to the retry limit, and returns *Error for other
-// error answers. The generated methods are Do with types.
+// 429s whose retry_after is within WithMaxRetryAfter, retries 5xx answers
+// and network errors of idempotent methods (GET, PUT, PATCH, DELETE, and a
+// create-message POST whose discord.MessageSend carries a Nonce with
+// EnforceNonce) up to the retry limit, and returns *Error for other error
+// answers, *RateLimitError for a rate limit it will not wait out and
+// *InvalidRequestsError when sending could get the IP banned. The
+// generated methods are Do with types.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
 	return c.call(ctx, &request{method: method, path: path, body: body, idempotent: idempotentMethod(method)}, out)
 }
 
-// call carries out one request: encode, wait for the limiter, send, learn
-// from the answer, retry what may be retried, decode.
+// call carries out one request: encode, wait for the limiter, send, tell
+// the limiter what came back, retry what may be retried, decode.
 func (c *Client) call(ctx context.Context, r *request, out any) error {
 	method := r.method
 	shown := redactPath(r.path) // for errors and logs: no webhook or interaction token
@@ -178,77 +148,115 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if err != nil {
 		return fmt.Errorf("rest: encoding %s %s: %w", method, shown, err)
 	}
-	key := routeKey(method, r.path)
+	route := routeIn(&c.keys, method, r.path)
+	retryable := mayRetry(r, route)
 	for attempt := 0; ; attempt++ {
-		if err := c.limiter.wait(ctx, key); err != nil {
-			return err
+		p, err := c.limiter.Acquire(ctx, route)
+		if err != nil {
+			return c.named(err, method, shown)
 		}
-		resp, data, err := c.exchange(ctx, r, shown, enc)
+		resp, data, at, sent, err := c.exchange(ctx, r, shown, enc)
+		ans := Answer{At: at, Sent: sent}
 		var rl rateLimited
-		if err == nil {
-			now := time.Now()
-			c.limiter.update(key, resp.Header, now)
+		if resp != nil {
+			ans.Status = resp.StatusCode
+			ans.Headers = parseHeaders(resp.Header)
 			if resp.StatusCode == http.StatusTooManyRequests {
 				rl = parse429(resp.Header, data)
-				c.limiter.limited(key, rl, now)
+				ans.RetryAfter, ans.Scope, ans.Global, ans.Edge = rl.retryAfter, rl.scope, rl.global, rl.edge
 			}
 		}
-		c.limiter.settle(key)
-		if err != nil {
-			return err
-		}
+		c.limiter.Release(p, ans)
 		switch {
+		case err != nil:
+			if ctx.Err() != nil || !retryable || attempt >= c.maxRetries {
+				return err
+			}
+			if err := c.pause(ctx, attempt, "network error; retrying", method, shown, "error", err); err != nil {
+				return err
+			}
 		case resp.StatusCode == http.StatusTooManyRequests:
-			if attempt >= c.maxRetries {
-				return &RateLimitError{Method: method, Path: shown, RetryAfter: rl.retryAfter, Global: rl.global, Scope: rl.scope}
+			rle := &RateLimitError{Method: method, Path: shown, RetryAfter: rl.retryAfter, Global: rl.global, Scope: rl.scope, Answered: true}
+			if rl.retryAfter > c.maxRetryAfter || attempt >= c.maxRetries {
+				return rle
 			}
-			c.log.Warn("rate limited; retrying", "method", method, "path", shown,
+			level := slog.LevelWarn
+			if rl.scope == ScopeShared {
+				level = slog.LevelDebug // Discord's own limit on a shared resource: not our fault
+			}
+			c.log.Log(ctx, level, "rate limited; retrying", "method", method, "path", shown,
 				"retry_after", rl.retryAfter, "global", rl.global, "scope", rl.scope)
-			continue
-		case resp.StatusCode >= 500 && r.idempotent && attempt < c.maxRetries:
-			wait := time.Duration(attempt+1) * 500 * time.Millisecond
-			c.log.Warn("server error; retrying", "method", method, "path", shown, "status", resp.StatusCode, "wait", wait)
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-				return ctx.Err()
+			// The limiter holds the bucket (or everything) for retry_after.
+		case resp.StatusCode >= 500 && retryable && attempt < c.maxRetries:
+			if err := c.pause(ctx, attempt, "server error; retrying", method, shown, "status", resp.StatusCode); err != nil {
+				return err
 			}
-			continue
 		case resp.StatusCode >= 300:
 			e := &Error{Method: method, Path: shown, Status: resp.StatusCode}
-			var body struct {
-				Code    int             `json:"code"`
-				Message string          `json:"message"`
-				Errors  json.RawMessage `json:"errors"`
-			}
-			if json.Unmarshal(data, &body) == nil {
-				e.Code, e.Message, e.Errors = body.Code, body.Message, body.Errors
-			}
+			decodeError(e, data)
 			return e
-		}
-		if out != nil && len(data) > 0 {
-			if err := json.Unmarshal(data, out); err != nil {
-				return fmt.Errorf("rest: %s %s: decoding the answer: %w", method, shown, err)
+		default:
+			if out != nil && len(data) > 0 {
+				if err := json.Unmarshal(data, out); err != nil {
+					return fmt.Errorf("rest: %s %s: decoding the answer: %w", method, shown, err)
+				}
 			}
+			return nil
 		}
-		return nil
 	}
 }
 
-// exchange sends one request and reads its answer (at most 8 MiB).
-func (c *Client) exchange(ctx context.Context, r *request, shown string, enc encoded) (*http.Response, []byte, error) {
-	method := r.method
-	resp, err := c.send(ctx, r, shown, enc)
+// pause waits out the back-off before retry attempt+1, logging why.
+func (c *Client) pause(ctx context.Context, attempt int, msg, method, shown, key string, val any) error {
+	wait := backoff(attempt)
+	c.log.Warn(msg, "method", method, "path", shown, key, val, "wait", wait)
+	t := c.clock.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// named fills in the request of a limiter's error.
+func (c *Client) named(err error, method, shown string) error {
+	var rle *RateLimitError
+	var ire *InvalidRequestsError
+	switch {
+	case errors.As(err, &rle):
+		rle.Method, rle.Path = method, shown
+	case errors.As(err, &ire):
+		ire.Method, ire.Path = method, shown
+	}
+	return err
+}
+
+// exchange sends one request and reads its answer (at most 8 MiB). at is
+// when the answer's headers arrived (or the request failed); sent is
+// false when the request never left: its context had ended, or it could
+// not be built.
+func (c *Client) exchange(ctx context.Context, r *request, shown string, enc encoded) (resp *http.Response, data []byte, at time.Time, sent bool, err error) {
+	if ctx.Err() != nil {
+		return nil, nil, c.clock.Now(), false, ctx.Err()
+	}
+	resp, err = c.send(ctx, r, shown, enc)
+	at = c.clock.Now()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, at, !errors.Is(err, errNotBuilt), err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	data, err = io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return nil, nil, fmt.Errorf("rest: %s %s: reading the answer: %w", method, shown, err)
+		return nil, nil, at, true, fmt.Errorf("rest: %s %s: reading the answer: %w", r.method, shown, err)
 	}
-	return resp, data, nil
+	return resp, data, at, true, nil
 }
+
+// errNotBuilt marks a request that could not be built, and so was never
+// sent.
+var errNotBuilt = errors.New("request not built")
 
 func (c *Client) send(ctx context.Context, r *request, shown string, enc encoded) (*http.Response, error) {
 	method := r.method
@@ -258,10 +266,10 @@ func (c *Client) send(ctx context.Context, r *request, shown string, enc encoded
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+r.target(), body)
 	if err != nil {
-		return nil, fmt.Errorf("rest: %s %s: %w", method, shown, err)
+		return nil, fmt.Errorf("rest: %s %s: %w: %w", method, shown, errNotBuilt, err)
 	}
-	if c.token != "" && !r.noAuth {
-		req.Header.Set("Authorization", "Bot "+c.token)
+	if !c.token.IsZero() && !r.noAuth {
+		req.Header.Set("Authorization", "Bot "+c.token.Reveal())
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	r.header(req.Header, enc)

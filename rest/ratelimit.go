@@ -2,320 +2,129 @@ package rest
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
-	"math"
-	"net/http"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 )
 
-// limiter keeps requests inside Discord's limits (PROTOCOL.md §13):
-//   - per bucket: a route (method and path, with the major parameter kept
-//     and other ids folded) maps to the bucket hash Discord names in
-//     X-RateLimit-Bucket; routes sharing a hash share its budget;
-//   - globally: a 429 with global=true holds every request until it ends;
-//   - and 50 requests per second in all, the documented global limit.
-type limiter struct {
-	log *slog.Logger
-
-	mu          sync.Mutex
-	routes      map[string]string  // route key -> bucket hash
-	buckets     map[string]*bucket // bucket hash + major parameter -> state
-	globalUntil time.Time
-	// sent holds the times of recent requests for the 50/s global limit.
-	sent []time.Time
-	// discovering holds, for each route not yet seen answered, a channel
-	// closed when the one request let through comes back: until a route's
-	// bucket is known, its requests go one at a time, so a burst on a new
-	// channel cannot overrun a limit nobody has read yet.
-	discovering map[string]chan struct{}
+// Limiter keeps requests within Discord's rate limits (PROTOCOL.md §13).
+// The client asks it before every request and tells it what became of
+// each one; everything it knows (buckets, the global window, the
+// invalid-request count) lives behind these two methods, so an
+// implementation may keep it elsewhere, shared by several processes that
+// use one bot token or one IP. NewLimiter returns the in-memory one;
+// package ratelimittest checks any implementation against the rules.
+type Limiter interface {
+	// Acquire blocks until a request on route may be sent, and returns
+	// its permit. It returns ctx's error when ctx ends first, a
+	// *RateLimitError when the wait would be longer than the limiter
+	// allows, and an *InvalidRequestsError when sending could get the IP
+	// banned.
+	Acquire(ctx context.Context, route Route) (Permit, error)
+	// Release reports what became of a permitted request. It is called
+	// exactly once for every permit Acquire returned.
+	Release(p Permit, a Answer)
 }
 
-type bucket struct {
-	limit     int // X-RateLimit-Limit; 0 when not known
-	remaining int
-	resetAt   time.Time
+// Permit is a limiter's leave to send one request. The client hands it
+// back to Release unchanged.
+type Permit struct {
+	Route Route
+	// Ref and Seq are the implementation's own: which bucket and window
+	// the permit was drawn from.
+	Ref any
+	Seq uint64
 }
 
-// refill starts the bucket's next window once its reset time has passed:
-// the budget is the limit again, spent locally until a response says
-// otherwise. Without it, callers waiting for the reset would all go at
-// once.
-func (b *bucket) refill(now time.Time) {
-	if b.limit > 0 && b.remaining <= 0 && !now.Before(b.resetAt) {
-		b.remaining = b.limit
-		// Until a response names the new reset time, assume the window
-		// is at least a second.
-		b.resetAt = now.Add(time.Second)
-	}
+// Answer is what became of a permitted request.
+type Answer struct {
+	// At is when the answer arrived, or when the request failed.
+	At time.Time
+	// Sent is false when the request never left (its context ended, or
+	// it could not be built): its permit is given back whole.
+	Sent bool
+	// Status is the HTTP status; 0 when no answer came (a network error).
+	Status int
+	// Headers are the answer's X-RateLimit-* headers, parsed.
+	Headers Headers
+	// For a 429: what its body and headers said.
+	RetryAfter time.Duration
+	Scope      string // "user", "global" or "shared"
+	Global     bool
+	// Edge marks a 429 from in front of the API (Cloudflare's, with
+	// neither a JSON body nor a scope): it holds every request from the
+	// IP, interaction routes included.
+	Edge bool
 }
 
-// globalPerSecond is Discord's documented global limit.
-const globalPerSecond = 50
-
-func newLimiter(log *slog.Logger) *limiter {
-	return &limiter{log: log, routes: map[string]string{}, buckets: map[string]*bucket{},
-		discovering: map[string]chan struct{}{}}
-}
-
-// routeKey names the rate-limit route of a request: the method and path
-// with ids replaced by placeholders, except the major parameter (the id
-// after /channels/, /guilds/ or /webhooks/, plus a webhook token), which
-// keeps its value because limits are counted per major resource.
-func routeKey(method, path string) string {
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	for i := 1; i < len(parts); i++ {
-		major := i == 1 && (parts[0] == "channels" || parts[0] == "guilds" || parts[0] == "webhooks")
-		if isID(parts[i]) && !major {
-			parts[i] = ":id"
-		}
-	}
-	// Reactions: the emoji segment is a parameter too.
-	for i := 0; i+1 < len(parts); i++ {
-		if parts[i] == "reactions" {
-			parts[i+1] = ":emoji"
-			if i+2 < len(parts) && parts[i+2] != "@me" {
-				parts[i+2] = ":user"
-			}
-			break
-		}
-	}
-	return method + " /" + strings.Join(parts, "/")
-}
-
-func isID(s string) bool {
-	if len(s) == 0 || len(s) > 20 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// majorOf returns the major-parameter part of a route key, so that routes
-// sharing a bucket hash still count separately per channel or guild.
-func majorOf(key string) string {
-	parts := strings.Split(key, "/")
-	if len(parts) >= 3 {
-		switch parts[1] {
-		case "channels", "guilds":
-			return parts[2]
-		case "webhooks":
-			if len(parts) >= 4 {
-				return parts[2] + "/" + parts[3]
-			}
-			return parts[2]
-		}
-	}
-	return ""
-}
-
-// wait blocks until a request on route key may be sent. After a nil
-// return the caller must call settle(key) once the answer is in (or the
-// request failed).
-func (l *limiter) wait(ctx context.Context, key string) error {
-	discoverer := false
-	for {
-		now := time.Now()
-		l.mu.Lock()
-		if _, known := l.routes[key]; !known && !discoverer {
-			if ch := l.discovering[key]; ch != nil {
-				l.mu.Unlock()
-				select {
-				case <-ch:
-					continue
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			l.discovering[key] = make(chan struct{})
-			discoverer = true
-		}
-		wait := time.Duration(0)
-		if now.Before(l.globalUntil) {
-			wait = l.globalUntil.Sub(now)
-		}
-		if hash, ok := l.routes[key]; ok && wait == 0 {
-			if b := l.buckets[hash+"|"+majorOf(key)]; b != nil {
-				b.refill(now)
-				if b.remaining <= 0 && now.Before(b.resetAt) {
-					wait = b.resetAt.Sub(now)
-				}
-			}
-		}
-		exempt := globalExempt(key)
-		if wait == 0 && !exempt {
-			// The global 50/s: the oldest of the last 50 sends must be
-			// more than a second ago.
-			cut := 0
-			for cut < len(l.sent) && now.Sub(l.sent[cut]) >= time.Second {
-				cut++
-			}
-			l.sent = l.sent[cut:]
-			if len(l.sent) >= globalPerSecond {
-				wait = l.sent[0].Add(time.Second).Sub(now)
-			}
-		}
-		if wait == 0 {
-			if !exempt {
-				l.sent = append(l.sent, now)
-			}
-			if hash, ok := l.routes[key]; ok {
-				if b := l.buckets[hash+"|"+majorOf(key)]; b != nil && b.remaining > 0 {
-					// Spend it now, so concurrent callers see it.
-					b.remaining--
-				}
-			}
-			l.mu.Unlock()
-			return nil
-		}
-		l.mu.Unlock()
-		l.log.Debug("rate limit wait", "route", redactKey(key), "wait", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			if discoverer {
-				l.settle(key)
-			}
-			return ctx.Err()
-		}
-	}
-}
-
-// globalExempt reports whether a route is outside the 50/s global limit:
-// interaction endpoints are (PROTOCOL.md §13). Those are the callback
-// (/interactions/{id}/{token}/...) and the follow-ups, which live under
-// /webhooks/{application_id}/{interaction_token}; a plain webhook called
-// with its token shares that shape and is let through too, being limited
-// by its own bucket.
-func globalExempt(key string) bool {
-	_, path, _ := strings.Cut(key, " ")
-	if strings.HasPrefix(path, "/interactions/") {
+// Invalid reports whether Discord counts the answer toward the
+// invalid-request ban: 401, 403 and 429, except a 429 of scope "shared"
+// (PROTOCOL.md §13).
+func (a Answer) Invalid() bool {
+	switch a.Status {
+	case 401, 403:
 		return true
+	case 429:
+		return a.Scope != ScopeShared
 	}
-	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 4)
-	return len(parts) >= 3 && parts[0] == "webhooks" && parts[2] != ""
+	return false
 }
 
-// settle ends a request let through by wait: if it was the first on its
-// route, the requests waiting behind it go on (one of them becomes the
-// next discoverer if this one learnt nothing).
-func (l *limiter) settle(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if ch := l.discovering[key]; ch != nil {
-		close(ch)
-		delete(l.discovering, key)
-	}
+// The scopes of a 429 (X-RateLimit-Scope).
+const (
+	ScopeUser   = "user"
+	ScopeGlobal = "global"
+	ScopeShared = "shared"
+)
+
+// LimiterConfig configures NewLimiter. The zero value has Discord's
+// limits.
+type LimiterConfig struct {
+	// GlobalPerSecond is the global limit (default 50). Discord raises it
+	// for large bots on request.
+	GlobalPerSecond int
+	// MaxWait is the longest Acquire waits for a bucket or the global
+	// limit; a longer wait is a *RateLimitError at once (default
+	// DefaultMaxRetryAfter).
+	MaxWait time.Duration
+	// InvalidLimit and InvalidWindow are Cloudflare's ban threshold:
+	// default 10,000 invalid requests in 10 minutes. From 80% of it the
+	// limiter spaces requests out; from 95% it refuses them with an
+	// *InvalidRequestsError until old ones age out of the window.
+	InvalidLimit  int
+	InvalidWindow time.Duration
+	// Clock is the time source (default the system clock).
+	Clock Clock
+	// Logger receives waits at Debug and pauses at Warn.
+	Logger *slog.Logger
 }
 
-// update learns from a response's X-RateLimit headers.
-func (l *limiter) update(key string, h http.Header, now time.Time) {
-	hash := h.Get("X-RateLimit-Bucket")
-	limit, _ := strconv.Atoi(h.Get("X-RateLimit-Limit"))
-	remaining, err1 := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
-	resetAfter, err2 := strconv.ParseFloat(h.Get("X-RateLimit-Reset-After"), 64)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if hash == "" || err1 != nil || err2 != nil {
-		// An answer without a usable bucket: the route is known to have
-		// none (its requests need not go one at a time), unless an
-		// earlier answer named one.
-		if _, ok := l.routes[key]; !ok {
-			l.routes[key] = ""
-		}
-		return
-	}
-	l.routes[key] = hash
-	id := hash + "|" + majorOf(key)
-	b := l.buckets[id]
-	if b == nil {
-		b = &bucket{}
-		l.buckets[id] = b
-	}
-	b.limit = limit
-	reset := now.Add(seconds(resetAfter))
-	// Answers can arrive out of order: within one window, the lowest
-	// remaining count is the truest.
-	if reset.Sub(b.resetAt) > 50*time.Millisecond || remaining < b.remaining {
-		b.remaining = remaining
-	}
-	b.resetAt = reset
-}
+// Discord's limits (PROTOCOL.md §13).
+const (
+	DefaultGlobalPerSecond = 50
+	DefaultInvalidLimit    = 10000
+	DefaultInvalidWindow   = 10 * time.Minute
+	// DefaultMaxRetryAfter is the longest the client waits on a 429 or a
+	// bucket before it returns a *RateLimitError instead.
+	DefaultMaxRetryAfter = time.Minute
+)
 
-// rateLimited is what a 429 said.
-type rateLimited struct {
-	retryAfter time.Duration
-	global     bool
-	scope      string
-}
-
-func parse429(h http.Header, body []byte) rateLimited {
-	rl := rateLimited{scope: h.Get("X-RateLimit-Scope"), global: h.Get("X-RateLimit-Global") == "true"}
-	var b struct {
-		RetryAfter float64 `json:"retry_after"`
-		Global     bool    `json:"global"`
+func (c *LimiterConfig) defaults() {
+	if c.GlobalPerSecond <= 0 {
+		c.GlobalPerSecond = DefaultGlobalPerSecond
 	}
-	if json.Unmarshal(body, &b) == nil && b.RetryAfter > 0 {
-		rl.retryAfter = seconds(b.RetryAfter)
-		rl.global = rl.global || b.Global
-	} else if s, err := strconv.ParseFloat(h.Get("Retry-After"), 64); err == nil {
-		rl.retryAfter = seconds(s)
+	if c.MaxWait <= 0 {
+		c.MaxWait = DefaultMaxRetryAfter
 	}
-	if rl.retryAfter <= 0 {
-		rl.retryAfter = time.Second
+	if c.InvalidLimit <= 0 {
+		c.InvalidLimit = DefaultInvalidLimit
 	}
-	return rl
-}
-
-// limited records a 429: the global hold, or the bucket's exhaustion.
-func (l *limiter) limited(key string, rl rateLimited, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	until := now.Add(rl.retryAfter)
-	if rl.global {
-		if until.After(l.globalUntil) {
-			l.globalUntil = until
-		}
-		return
+	if c.InvalidWindow <= 0 {
+		c.InvalidWindow = DefaultInvalidWindow
 	}
-	hash, ok := l.routes[key]
-	if !ok {
-		hash = "route:" + key
-		l.routes[key] = hash
+	if c.Clock == nil {
+		c.Clock = SystemClock
 	}
-	id := hash + "|" + majorOf(key)
-	b := l.buckets[id]
-	if b == nil {
-		b = &bucket{}
-		l.buckets[id] = b
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	b.remaining = 0
-	if until.After(b.resetAt) {
-		b.resetAt = until
-	}
-}
-
-func seconds(s float64) time.Duration {
-	if s <= 0 || math.IsNaN(s) || math.IsInf(s, 0) {
-		return 0
-	}
-	return time.Duration(s * float64(time.Second))
-}
-
-// redactKey is a route key fit for a log: without a webhook's token.
-func redactKey(key string) string {
-	method, path, _ := strings.Cut(key, " ")
-	return method + " " + redactPath(path)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -32,6 +33,14 @@ type request struct {
 	// files, when not empty, make the request multipart/form-data: each
 	// file is the part files[i] (Discord: Uploading Files).
 	files []File
+	// fileField, when set, names the part of the one file of an
+	// operation that takes a single file ("file" for stickers) instead
+	// of files[i].
+	fileField string
+	// form sends the body's top-level fields as form fields instead of
+	// payload_json: the multipart-only operations (Create Guild Sticker)
+	// read them so.
+	form bool
 	// reason is sent as X-Audit-Log-Reason (URL-escaped, as Discord asks)
 	// on the operations that accept it.
 	reason string
@@ -76,7 +85,11 @@ func (r *request) encode() (encoded, error) {
 	}
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	if r.body != nil {
+	if r.body != nil && r.form {
+		if err := writeFormFields(w, r.body); err != nil {
+			return encoded{}, err
+		}
+	} else if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return encoded{}, err
@@ -95,8 +108,15 @@ func (r *request) encode() (encoded, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
+		name := fmt.Sprintf("files[%d]", i)
+		if r.fileField != "" {
+			if i > 0 {
+				return encoded{}, fmt.Errorf("this operation takes one file, got %d", len(r.files))
+			}
+			name = r.fileField
+		}
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="files[%d]"; filename="%s"`, i, escapeQuotes(f.Name)))
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, name, escapeQuotes(f.Name)))
 		h.Set("Content-Type", ct)
 		part, err := w.CreatePart(h)
 		if err != nil {
@@ -113,6 +133,35 @@ func (r *request) encode() (encoded, error) {
 		return encoded{}, err
 	}
 	return encoded{payload: buf.Bytes(), contentType: w.FormDataContentType()}, nil
+}
+
+// writeFormFields writes each top-level field of body's JSON object as a
+// form field: strings as they are, anything else as JSON.
+func writeFormFields(w *multipart.Writer, body any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return fmt.Errorf("a form body must be a JSON object: %w", err)
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same bytes on every retry
+	for _, k := range keys {
+		v := string(fields[k])
+		var s string
+		if json.Unmarshal(fields[k], &s) == nil {
+			v = s
+		}
+		if err := w.WriteField(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "")

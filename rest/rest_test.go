@@ -84,12 +84,12 @@ func TestRetriesA429AndServerErrors(t *testing.T) {
 	// The second call in the same second meets the global 429 and is
 	// retried after retry_after.
 	for i := range 2 {
-		if _, err := c.CurrentUser(ctx(t)); err != nil {
+		if _, err := c.GetMyUser(ctx(t)); err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
 	s.FailNextREST(2, 502)
-	if _, err := c.CurrentUser(ctx(t)); err != nil {
+	if _, err := c.GetMyUser(ctx(t)); err != nil {
 		t.Fatalf("after two 502s: %v", err)
 	}
 }
@@ -98,7 +98,7 @@ func TestErrorsAreTyped(t *testing.T) {
 	s := discordtest.NewServer()
 	defer s.Close()
 	bad := rest.New("wrong-token-value", rest.WithBaseURL(s.APIURL))
-	_, err := bad.CurrentUser(ctx(t))
+	_, err := bad.GetMyUser(ctx(t))
 	if !errors.Is(err, rest.ErrUnauthorized) || strings.Contains(err.Error(), "wrong-token-value") {
 		t.Errorf("401: %v", err)
 	}
@@ -110,14 +110,14 @@ func TestErrorsAreTyped(t *testing.T) {
 	}
 	s.FailNextREST(10, 503)
 	few := rest.New(s.Token, rest.WithBaseURL(s.APIURL), rest.WithMaxRetries(1))
-	if _, err := few.CurrentUser(ctx(t)); !errors.As(err, &re) || re.Status != 503 {
+	if _, err := few.GetMyUser(ctx(t)); !errors.As(err, &re) || re.Status != 503 {
 		t.Errorf("503 after retries: %v", err)
 	}
 }
 
 func TestLimitedRequestRespectsContext(t *testing.T) {
 	s := discordtest.NewServer(discordtest.WithGuilds(1, 0),
-		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "slow", Limit: 1, Window: time.Hour}))
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "slow", Limit: 1, Window: 30 * time.Second}))
 	defer s.Close()
 	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
 	ch := s.Channels(s.Guilds()[0].ID)[0]
@@ -133,17 +133,17 @@ func TestGatewayBotAndDM(t *testing.T) {
 	s := discordtest.NewServer(discordtest.WithShards(3), discordtest.WithMaxConcurrency(2))
 	defer s.Close()
 	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
-	gb, err := c.GatewayBot(ctx(t))
+	gb, err := c.GetBotGateway(ctx(t))
 	if err != nil || gb.Shards != 3 || gb.SessionStartLimit.MaxConcurrency != 2 || gb.URL != s.GatewayURL || gb.SessionStartLimit.ResetAfter() <= 0 {
 		t.Fatalf("%+v %v", gb, err)
 	}
 	u := s.AddUser("pal")
-	dm, err := c.CreateDM(ctx(t), u.ID)
+	dm, err := c.CreateDM(ctx(t), rest.CreateDMParams{RecipientID: u.ID})
 	if err != nil || dm.Type != discord.ChannelTypeDM {
 		t.Fatalf("%+v %v", dm, err)
 	}
-	if url, err := c.Gateway(ctx(t)); err != nil || url != s.GatewayURL {
-		t.Errorf("%q %v", url, err)
+	if g, err := c.GetGateway(ctx(t)); err != nil || g.URL != s.GatewayURL {
+		t.Errorf("%+v %v", g, err)
 	}
 }
 
@@ -192,8 +192,10 @@ func TestErrorsAndLogsNeverCarryAWebhookOrInteractionToken(t *testing.T) {
 }
 
 // A burst on a route nobody has seen answered yet: the first request goes
-// alone and reads the bucket, the rest follow within it.
-func TestABurstOnANewRouteWaitsForItsFirstAnswer(t *testing.T) {
+// alone and reads the bucket, the rest follow within it. Nothing here
+// depends on timing: every window is learnt from an answer (the rule
+// itself is pinned on a fake clock in ratelimittest).
+func TestABurstOnANewRouteDrawsNo429(t *testing.T) {
 	s := discordtest.NewServer(discordtest.WithGuilds(1, 0),
 		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "msgs", Limit: 2, Window: 300 * time.Millisecond}))
 	defer s.Close()
@@ -219,5 +221,45 @@ func TestABurstOnANewRouteWaitsForItsFirstAnswer(t *testing.T) {
 	}
 	if got := len(s.Messages(ch.ID)); got != 8 {
 		t.Errorf("%d messages in the channel, want 8", got)
+	}
+	// Two per window: the first alone, then the second of its window,
+	// then three more windows.
+	if v := s.Violations(); len(v) > 0 {
+		t.Errorf("violations: %v", v)
+	}
+}
+
+// Answers that come late (after Discord counted the request) make a
+// window look longer, never shorter: a slow API draws no 429. The exact
+// case of issue 12 (a 5-per-5 s bucket, answers slower than a second,
+// windows guessed to last 1 s) is pinned on a fake clock in ratelimittest,
+// AWindowIsTimedFromItsAnswerNeverGuessed.
+func TestSlowAnswersDrawNo429(t *testing.T) {
+	s := discordtest.NewServer(discordtest.WithGuilds(1, 0), discordtest.WithAnswerDelay(400*time.Millisecond),
+		discordtest.WithRouteLimit(discordtest.RouteCreateMessage, discordtest.RouteLimit{Bucket: "msgs", Limit: 5, Window: 300 * time.Millisecond}))
+	defer s.Close()
+	c := rest.New(s.Token, rest.WithBaseURL(s.APIURL))
+	ch := s.Channels(s.Guilds()[0].ID)[0]
+	const n = 15
+	errs := make(chan error, n)
+	for range n {
+		go func() { _, err := c.SendMessage(ctx(t), ch.ID, "slow"); errs <- err }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	limited := 0
+	for _, call := range s.RESTCalls() {
+		if call.Limited {
+			limited++
+		}
+	}
+	if limited > 0 || s.InvalidRequests() > 0 {
+		t.Errorf("%d 429s, %d invalid requests, want none", limited, s.InvalidRequests())
+	}
+	if got := len(s.Messages(ch.ID)); got != n {
+		t.Errorf("%d messages, want %d", got, n)
 	}
 }

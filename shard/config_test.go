@@ -15,9 +15,9 @@ import (
 // A configuration printed or logged by mistake must not carry the token.
 func TestConfigsPrintAndLogWithoutTheToken(t *testing.T) {
 	const token = "MTIz.secret-bot-token"
-	mc := shard.ManagerConfig{Token: token, Intents: discord.IntentGuilds, ShardCount: 2,
-		Gateway: gateway.Config{Token: token, URL: "wss://gateway.example"}}
-	sc := shard.Config{Gateway: gateway.Config{Token: token, ShardCount: 1}}
+	mc := shard.ManagerConfig{Token: discord.NewToken(token), Intents: discord.IntentGuilds, ShardCount: 2,
+		Gateway: gateway.Config{Token: discord.NewToken(token), URL: "wss://gateway.example"}}
+	sc := shard.Config{Gateway: gateway.Config{Token: discord.NewToken(token), ShardCount: 1}}
 	for _, v := range []any{mc, &mc, sc, &sc} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			if out := fmt.Sprintf(verb, v); strings.Contains(out, token) {

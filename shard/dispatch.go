@@ -192,6 +192,10 @@ func (m *Manager) wait(ctx context.Context, w *waiter) (any, error) {
 }
 
 // deliver runs the handlers for one event, in the calling goroutine.
+//
+// It never writes to an event it has handed out: every typed decode (for
+// handlers and waiters alike) happens before the first handler runs, and
+// when one fails the raw handlers get a copy of the dispatch with Err set.
 func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 	d.mu.RLock()
 	events := d.events
@@ -209,31 +213,38 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 
 	// Decode once per Go type, and only if someone wants it typed.
 	var decoded map[reflect.Type]any
-	decode := func(t reflect.Type) (any, bool) {
-		if v, ok := decoded[t]; ok {
-			return v, v != nil
+	if isDispatch && dis.Err == nil {
+		var types []reflect.Type
+		for _, h := range typed {
+			types = append(types, h.typ)
 		}
-		if decoded == nil {
-			decoded = map[reflect.Type]any{}
+		for _, w := range waiters {
+			if w.typ != nil && w.name == dis.Name {
+				types = append(types, w.typ)
+			}
 		}
-		if dis.Err != nil {
-			decoded[t] = nil
-			return nil, false
+		for _, t := range types {
+			if _, ok := decoded[t]; ok {
+				continue
+			}
+			if decoded == nil {
+				decoded = map[reflect.Type]any{}
+			}
+			v := reflect.New(t).Interface()
+			if err := json.Unmarshal(dis.Data, v); err != nil {
+				cp := *dis
+				cp.Err = fmt.Errorf("shard: decoding %s: %w", dis.Name, err)
+				dis, ev, decoded = &cp, &cp, nil
+				d.decodeErrors.Add(1)
+				break
+			}
+			decoded[t] = v
 		}
-		v := reflect.New(t).Interface()
-		if err := json.Unmarshal(dis.Data, v); err != nil {
-			dis.Err = fmt.Errorf("shard: decoding %s: %w", dis.Name, err)
-			d.decodeErrors.Add(1)
-			decoded[t] = nil
-			return nil, false
-		}
-		decoded[t] = v
-		return v, true
 	}
 	if isDispatch {
-		for _, h := range typed {
-			if v, ok := decode(h.typ); ok {
-				h.fn(ctx, v)
+		if dis.Err == nil {
+			for _, h := range typed {
+				h.fn(ctx, decoded[h.typ])
 			}
 		}
 		for _, h := range raw {
@@ -250,11 +261,8 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 		var v any
 		switch {
 		case w.typ != nil:
-			if !isDispatch || dis.Name != w.name {
-				continue
-			}
-			tv, ok := decode(w.typ)
-			if !ok || !w.typedMatch(tv) {
+			tv, ok := decoded[w.typ]
+			if !isDispatch || dis.Name != w.name || !ok || !w.typedMatch(tv) {
 				continue
 			}
 			v = tv

@@ -26,6 +26,36 @@
 // (WaitFor, RequestGuildMembers, Rescale) should wait in a goroutine of
 // its own: while it waits, its shard's events queue up behind it, and
 // once the queue is full the shard reads nothing more, including the
-// answer the handler waits for; a rescale's switch also waits for
-// running handlers, and holds back every shard's handlers meanwhile.
+// answer the handler waits for; a rescale's switch also waits for the old
+// shards' running handlers (no lock is held meanwhile: other shards'
+// handlers go on).
+//
+// Handler contexts end when Manager.Close begins. Every call that blocks
+// takes a context and returns its error within moments of it ending.
+//
+// # Buffers
+//
+// Every buffer between Discord and user code has a bound and a policy
+// for when it is full; none drops an event without saying so.
+//
+//   - A shard's event queue: Config.EventBuffer (ManagerConfig.EventBuffer)
+//     events, default DefaultEventBuffer. Full: the shard stops reading
+//     the socket (events wait in the kernel and at Discord) and keeps
+//     heartbeating. Events the engine produced from the last read while
+//     the queue was full wait beside it: at most one read's worth
+//     (16 KiB from the socket).
+//   - A shard's handlers: at most ManagerConfig.HandlerConcurrency run at
+//     once; the next event waits in the queue above.
+//   - A Rescale, per new shard: ManagerConfig.HandoffBuffer dispatches
+//     held until the switch, default DefaultHandoffBuffer. Full: that
+//     shard stops reading, as above, and counts as ready, so that the
+//     switch comes. Stats.HandoffHeldMax says how full it got.
+//   - A Rescale's record of what the old set delivered: at most 262,144
+//     event identities (8 bytes each, 2 MiB), forgotten HandoffGrace after
+//     the switch or when the rescale is abandoned. Full: a guild's oldest
+//     entry makes room, Stats.HandoffUnrecorded counts it and a warning
+//     is logged once (such an event may be delivered twice, never lost).
+//   - A Rescale's list of guilds whose GUILD_CREATE the new sessions still
+//     owe: the guilds their READYs list, each forgotten when it comes.
+//   - The identify queue: one waiting call per shard not yet admitted.
 package shard

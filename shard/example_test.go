@@ -21,7 +21,7 @@ func ExampleManager() {
 	defer srv.Close()
 
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:   srv.Token,
+		Token:   discord.NewToken(srv.Token),
 		Intents: discord.IntentGuilds,
 		REST:    rest.New(srv.Token, rest.WithBaseURL(srv.APIURL)),
 	})

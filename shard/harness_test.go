@@ -35,7 +35,7 @@ func startFake(t *testing.T, opts ...discordtest.Option) *discordtest.Server {
 
 func managerConfig(s *discordtest.Server) shard.ManagerConfig {
 	return shard.ManagerConfig{
-		Token:   s.Token,
+		Token:   discord.NewToken(s.Token),
 		Intents: discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentDirectMessages | discord.IntentMessageContent,
 		REST:    rest.New(s.Token, rest.WithBaseURL(s.APIURL)),
 		Logger:  testLogger(),

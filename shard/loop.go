@@ -37,6 +37,13 @@ type loop struct {
 
 	stopped bool  // the engine has stopped
 	stopErr error // the fatal error, if any
+
+	// endAfterResume: Close(CloseEndSession) came while the engine was
+	// closing to resume; the session ends once resumed (gateway
+	// Engine.Close). endFailures counts the disconnects that may still
+	// come before the resume; one more gives up, keeping the session.
+	endAfterResume bool
+	endFailures    int
 }
 
 func (l *loop) run(ctx context.Context) error {
@@ -77,8 +84,13 @@ func (l *loop) run(ctx context.Context) error {
 			timerC = timer.C
 		}
 
+		// Reading pauses while events wait for user code (back-pressure),
+		// except during a new connection's handshake: the 101 and Hello
+		// carry no events, and a connection left unread there would die
+		// of the handshake timeout and be dialled again and again for as
+		// long as a slow handler holds the queue.
 		var readC <-chan readResult
-		if l.rd != nil && len(l.pending) == 0 {
+		if l.rd != nil && (len(l.pending) == 0 || e.State() == gateway.StateConnecting) {
 			readC = l.rd.ch
 		}
 		var sendC chan<- Event
@@ -134,19 +146,36 @@ func (l *loop) run(ctx context.Context) error {
 			l.cmds = append(l.cmds, c)
 		case mode := <-s.closeReq:
 			s.log.Info("closing", "keep_session", mode == gateway.CloseKeepSession)
-			if l.dialC != nil {
-				l.cancelConnection()
-			}
-			e.Close(time.Now(), mode)
+			l.close(mode)
 		case <-ctxDone:
 			ctxDone = nil
 			s.log.Info("context done, closing")
-			if l.dialC != nil {
-				l.cancelConnection()
-			}
-			e.Close(time.Now(), gateway.CloseEndSession)
+			l.close(gateway.CloseEndSession)
 		}
 		l.afterInput()
+	}
+}
+
+// close closes the engine on purpose. CloseEndSession while the engine is
+// closing to resume keeps the session (only a 1000 on one of its own
+// connections ends it): the shard resumes, then ends it.
+func (l *loop) close(mode gateway.CloseMode) {
+	state := l.e.State()
+	l.e.Close(time.Now(), mode)
+	if mode == gateway.CloseEndSession && l.e.State() != gateway.StateStopped && l.e.WillResume() {
+		l.s.log.Info("closing: resuming first, to end the session")
+		l.endAfterResume = true
+		// Closing: the Disconnected of that connection is still to come
+		// and is no failure. Otherwise the next one means the resume
+		// failed.
+		l.endFailures = 1
+		if state == gateway.StateClosing {
+			l.endFailures = 0
+		}
+		return
+	}
+	if l.dialC != nil {
+		l.cancelConnection()
 	}
 }
 
@@ -194,6 +223,12 @@ func (l *loop) handle(ev gateway.Event) {
 			s.markBegun()
 		}
 	case *gateway.IdentifyRequired:
+		if l.endAfterResume {
+			// The session to end is gone already: do not start another.
+			l.endAfterResume = false
+			l.e.Close(time.Now(), gateway.CloseEndSession)
+			return
+		}
 		// Ask the queue in the background; heartbeats go on meanwhile.
 		ctx := l.connectionContext()
 		l.permitC = make(chan error, 1)
@@ -212,6 +247,10 @@ func (l *loop) handle(ev gateway.Event) {
 		s.cfg.Metrics.Session(s.id, "resume")
 		s.log.Info("resumed", "replayed", ev.Replayed, "seq", ev.Session.Seq)
 		l.deliver(&Resumed{ShardID: s.id, Replayed: ev.Replayed})
+		if l.endAfterResume {
+			l.endAfterResume = false
+			l.e.Close(time.Now(), gateway.CloseEndSession)
+		}
 	case *gateway.HeartbeatAck:
 		s.cfg.Metrics.Latency(s.id, ev.Latency)
 	case *gateway.SequenceGap:
@@ -219,6 +258,8 @@ func (l *loop) handle(ev gateway.Event) {
 		l.deliver(&Gap{ShardID: s.id, After: ev.After, Next: ev.Next})
 	case *gateway.PayloadError:
 		s.log.Warn("undecodable payload skipped", "err", ev.Err)
+	case *gateway.OutOfRange:
+		s.log.Warn("server value out of range", "field", ev.Err.Field, "err", ev.Err)
 	case *gateway.InvalidSession:
 		s.log.Info("invalid session", "resumable", ev.Resumable)
 	case *gateway.Reconnect:
@@ -243,6 +284,16 @@ func (l *loop) handle(ev gateway.Event) {
 			}
 			l.deliver(&Stopped{ShardID: s.id, Err: ev.Fatal})
 			return
+		}
+		if l.endAfterResume {
+			if l.endFailures++; l.endFailures > 1 {
+				// The resume that was to end the session failed: stop,
+				// and let Discord time the session out.
+				s.log.Warn("closing: could not resume to end the session; it times out at Discord", "err", ev.Err)
+				l.endAfterResume = false
+				l.e.Close(time.Now(), gateway.CloseKeepSession)
+				return
+			}
 		}
 		s.cfg.Metrics.Reconnect(s.id, ev.Cause)
 		s.log.Info("reconnecting", "cause", ev.Cause, "close_code", int(ev.Code), "action", ev.Action.String(),

@@ -39,6 +39,12 @@ type SessionStartLimit struct {
 // and the session-start budget. When the budget is spent it waits for the
 // reset and says so in the log, instead of spending the token's daily
 // allowance (Discord resets the token of a bot that goes over).
+//
+// A session start and a key's slot are taken only when Wait grants: a
+// caller whose ctx ends while it waits spends neither, and the callers
+// behind it move up. The queue holds state only for keys in use (at most
+// one entry per waiting caller, plus one per key granted within the last
+// interval), so a large max_concurrency costs nothing up front.
 type LocalQueue struct {
 	maxConcurrency int
 	interval       time.Duration
@@ -46,12 +52,24 @@ type LocalQueue struct {
 	log            *slog.Logger
 	refresh        func(ctx context.Context) (SessionStartLimit, error)
 
-	mu      sync.Mutex
-	next    []time.Time // per key: when the next IDENTIFY may go
-	budget  int         // -1: unknown, not enforced
-	total   int
-	resetAt time.Time
-	granted int
+	mu         sync.Mutex
+	keys       map[int]*queueKey
+	budget     int // -1: unknown, not enforced
+	total      int
+	resetAt    time.Time
+	granted    int
+	refreshing chan struct{} // closed when a budget refresh under way ends
+}
+
+// queueKey is one rate-limit key: when it may IDENTIFY next, and its
+// callers in the order they called.
+type queueKey struct {
+	next    time.Time
+	waiters []*queueWaiter
+}
+
+type queueWaiter struct {
+	wake chan struct{} // signalled when the waiter may have become the head
 }
 
 // QueueOption configures a LocalQueue.
@@ -72,13 +90,15 @@ func WithQueueLogger(l *slog.Logger) QueueOption { return func(q *LocalQueue) { 
 // Manager passes a GET /gateway/bot call).
 func WithSessionStartLimit(l SessionStartLimit, refresh func(ctx context.Context) (SessionStartLimit, error)) QueueOption {
 	return func(q *LocalQueue) {
-		q.budget, q.total = l.Remaining, l.Total
+		q.budget, q.total = max(l.Remaining, 0), l.Total
 		q.resetAt = q.clock.Now().Add(l.ResetAfter)
 		q.refresh = refresh
 	}
 }
 
-// NewLocalQueue returns a queue for max_concurrency keys.
+// NewLocalQueue returns a queue for max_concurrency keys. Values below 1
+// mean 1; the Manager refuses values above MaxMaxConcurrency before it
+// gets here.
 func NewLocalQueue(maxConcurrency int, opts ...QueueOption) *LocalQueue {
 	if maxConcurrency < 1 {
 		maxConcurrency = 1
@@ -88,7 +108,7 @@ func NewLocalQueue(maxConcurrency int, opts ...QueueOption) *LocalQueue {
 		interval:       IdentifyInterval + identifyMargin,
 		clock:          systemClock{},
 		log:            slog.New(slog.DiscardHandler),
-		next:           make([]time.Time, maxConcurrency),
+		keys:           map[int]*queueKey{},
 		budget:         -1,
 	}
 	for _, o := range opts {
@@ -107,82 +127,98 @@ func (q *LocalQueue) Granted() int {
 	return q.granted
 }
 
-// Wait blocks until shardID may IDENTIFY. Callers of one key are served in
-// the order they called.
+// Wait blocks until shardID may IDENTIFY, or ctx ends. Callers of one key
+// are served in the order they called; a caller whose ctx ends leaves the
+// queue having spent nothing.
 func (q *LocalQueue) Wait(ctx context.Context, shardID int) error {
 	if shardID < 0 {
 		return fmt.Errorf("shard: identify queue: bad shard id %d", shardID)
 	}
-	if err := q.waitBudget(ctx, shardID); err != nil {
-		return err
-	}
-	key := shardID % q.maxConcurrency
+	id := shardID % q.maxConcurrency
+	w := &queueWaiter{wake: make(chan struct{}, 1)}
 	q.mu.Lock()
-	now := q.clock.Now()
-	slot := q.next[key]
-	if slot.Before(now) {
-		slot = now
+	k := q.keys[id]
+	if k == nil {
+		k = &queueKey{}
+		q.keys[id] = k
 	}
-	// Reserve the slot before waiting, so later callers queue behind.
-	q.next[key] = slot.Add(q.interval)
-	q.granted++
-	q.mu.Unlock()
-	if d := slot.Sub(now); d > 0 {
-		select {
-		case <-q.clock.After(d):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
-// waitBudget takes one session start from the budget, waiting for the reset
-// when it is spent.
-func (q *LocalQueue) waitBudget(ctx context.Context, shardID int) error {
-	for {
-		q.mu.Lock()
-		if q.budget < 0 {
-			q.mu.Unlock()
-			return nil
-		}
-		now := q.clock.Now()
-		if q.budget > 0 {
-			q.budget--
-			q.mu.Unlock()
-			return nil
-		}
-		wait := q.resetAt.Sub(now)
-		q.mu.Unlock()
-		if wait > 0 {
-			q.log.Warn("session start limit exhausted; waiting for the reset instead of identifying",
-				"shard", shardID, "reset_in", wait.Round(time.Second))
-			select {
-			case <-q.clock.After(wait):
-			case <-ctx.Done():
-				return ctx.Err()
+	k.waiters = append(k.waiters, w)
+	defer func() {
+		// Leave the queue (granted or not) and hand the turn on.
+		for i, o := range k.waiters {
+			if o == w {
+				k.waiters = append(k.waiters[:i], k.waiters[i+1:]...)
+				break
 			}
 		}
-		q.resetBudget(ctx)
+		if len(k.waiters) > 0 {
+			signal(k.waiters[0].wake)
+		} else if !q.clock.Now().Before(k.next) {
+			delete(q.keys, id)
+		}
+		q.mu.Unlock()
+	}()
+	for {
+		var wait <-chan time.Time
+		var refreshed <-chan struct{}
+		if k.waiters[0] == w {
+			now := q.clock.Now()
+			switch {
+			case now.Before(k.next):
+				wait = q.clock.After(k.next.Sub(now))
+			case q.budget == 0 && q.refreshing != nil:
+				refreshed = q.refreshing
+			case q.budget == 0 && now.Before(q.resetAt):
+				d := q.resetAt.Sub(now)
+				q.log.Warn("session start limit exhausted; waiting for the reset instead of identifying",
+					"shard", shardID, "reset_in", d.Round(time.Second))
+				wait = q.clock.After(d)
+			case q.budget == 0:
+				q.resetBudget(ctx) // unlocks while it asks
+				continue
+			default:
+				if q.budget > 0 {
+					q.budget--
+				}
+				k.next = now.Add(q.interval)
+				q.granted++
+				return nil
+			}
+		}
+		q.mu.Unlock()
+		select {
+		case <-w.wake:
+		case <-wait:
+		case <-refreshed:
+		case <-ctx.Done():
+			q.mu.Lock()
+			return ctx.Err()
+		}
+		q.mu.Lock()
 	}
 }
 
 // resetBudget restores the budget once its reset time has passed: from
-// refresh when there is one, otherwise to the total, for another day.
+// refresh when there is one, otherwise to the total, for another day. It is
+// called with q.mu held, and holds it again when it returns.
 func (q *LocalQueue) resetBudget(ctx context.Context) {
+	done := make(chan struct{})
+	q.refreshing = done
+	defer func() {
+		q.refreshing = nil
+		close(done)
+	}()
 	if q.refresh != nil {
+		q.mu.Unlock()
 		fresh, err := q.refresh(ctx)
+		q.mu.Lock()
 		if err == nil {
-			q.mu.Lock()
-			q.budget, q.total = fresh.Remaining, fresh.Total
+			q.budget, q.total = max(fresh.Remaining, 0), fresh.Total
 			q.resetAt = q.clock.Now().Add(max(fresh.ResetAfter, time.Second))
-			q.mu.Unlock()
 			return
 		}
 		q.log.Error("refreshing the session start limit failed; assuming the daily total", "err", err)
 	}
-	q.mu.Lock()
 	q.budget = max(q.total, 1)
 	q.resetAt = q.clock.Now().Add(24 * time.Hour)
-	q.mu.Unlock()
 }

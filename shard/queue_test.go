@@ -3,6 +3,7 @@ package shard_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -146,4 +147,64 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// A caller whose ctx ends while it waits spends neither a session start nor
+// its key's slot: the next caller is granted as if it had never come.
+func TestCancelledIdentifyWaitSpendsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []shard.QueueOption
+	}{
+		{"session start", []shard.QueueOption{shard.WithSessionStartLimit(
+			shard.SessionStartLimit{Total: 1000, Remaining: 2, ResetAfter: time.Hour, MaxConcurrency: 1}, nil)}},
+		{"slot", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			q := shard.NewLocalQueue(1, append([]shard.QueueOption{shard.WithClock(clock)}, tc.opts...)...)
+			ctx := context.Background()
+			if err := q.Wait(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			cctx, cancel := context.WithCancel(ctx)
+			cancelled := make(chan error, 1)
+			go func() { cancelled <- q.Wait(cctx, 1) }()
+			<-clock.waiting // it waits for key 0's interval
+			cancel()
+			if err := <-cancelled; !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled Wait = %v", err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- q.Wait(ctx, 2) }()
+			<-clock.waiting
+			clock.advance(shard.IdentifyInterval + time.Second)
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the next caller was not granted one interval after the first IDENTIFY")
+			}
+			if q.Granted() != 2 {
+				t.Errorf("granted %d, want 2", q.Granted())
+			}
+		})
+	}
+}
+
+// The queue keeps state only for keys in use: a max_concurrency of 1e14
+// (a hostile GET /gateway/bot) neither panics nor allocates per key.
+func TestLocalQueueStateFollowsKeysInUse(t *testing.T) {
+	q := shard.NewLocalQueue(1e14)
+	ctx := within(t, 5*time.Second)
+	for id := range 3 {
+		if err := q.Wait(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q.Granted() != 3 {
+		t.Errorf("granted %d", q.Granted())
+	}
 }

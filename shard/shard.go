@@ -214,10 +214,7 @@ func (s *Shard) Err() error {
 // gateway.CloseKeepSession the session stays resumable for a few minutes,
 // and Session returns it. Close waits for Run to return or ctx to end.
 func (s *Shard) Close(ctx context.Context, mode gateway.CloseMode) error {
-	select {
-	case s.closeReq <- mode:
-	default: // a close is already requested
-	}
+	s.requestClose(mode)
 	if !s.started.Load() {
 		return nil
 	}
@@ -244,29 +241,13 @@ func (s *Shard) Run(ctx context.Context) error {
 	return s.err
 }
 
-// abandon ends a shard that was never run: its event stream closes and
-// Run, if called later, fails. It does nothing to a shard already run.
-func (s *Shard) abandon() {
-	if !s.started.CompareAndSwap(false, true) {
-		return
-	}
-	s.err = ErrClosed
-	s.markBegun()
-	close(s.events)
-	close(s.done)
-}
-
 func (s *Shard) markBegun() { s.beginOnce.Do(func() { close(s.begun) }) }
 
-// waitStarted waits until the shard's session is under way, or at most
-// long enough for a slow connection, so one shard that cannot connect does
-// not hold back the others.
-func (s *Shard) waitStarted() {
-	t := time.NewTimer(2 * IdentifyInterval)
-	defer t.Stop()
+// requestClose asks the shard to close, without waiting.
+func (s *Shard) requestClose(mode gateway.CloseMode) {
 	select {
-	case <-s.begun:
-	case <-t.C:
+	case s.closeReq <- mode:
+	default: // a close is already requested
 	}
 }
 

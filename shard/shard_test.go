@@ -133,7 +133,7 @@ func TestFatalCloseCodesStopWithTypedErrorAndNoRetry(t *testing.T) {
 		config func(cfg *shard.ManagerConfig)
 		inject bool // the fake closes with the code on an accepted session
 	}{
-		{discord.CloseAuthenticationFailed, nil, func(cfg *shard.ManagerConfig) { cfg.Token = "not-the-token" }, false},
+		{discord.CloseAuthenticationFailed, nil, func(cfg *shard.ManagerConfig) { cfg.Token = discord.NewToken("not-the-token") }, false},
 		{discord.CloseInvalidIntents, nil, func(cfg *shard.ManagerConfig) { cfg.Intents |= 1 << 18 }, false},
 		{discord.CloseDisallowedIntents, []discordtest.Option{discordtest.WithPrivilegedIntents(0)}, nil, false},
 		{discord.CloseShardingRequired, []discordtest.Option{discordtest.WithGuilds(3, 0), discordtest.WithMaxGuildsPerShard(2)}, nil, false},

@@ -43,9 +43,16 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		defer cancel()
 	}
 
+	// The engine lets heartbeats take at most half of the send budget, so
+	// a demo with sub-second heartbeats raises the budget on both sides.
+	sendLimit := gateway.DefaultSendLimit
+	if *heartbeat > 0 {
+		sendLimit = max(sendLimit, int(4*time.Minute / *heartbeat))
+	}
 	srv, err := discordtest.Start(
 		discordtest.WithShards(*shards), discordtest.WithMaxConcurrency(*shards),
-		discordtest.WithGuilds(*guilds, *members), discordtest.WithHeartbeatInterval(*heartbeat))
+		discordtest.WithGuilds(*guilds, *members), discordtest.WithHeartbeatInterval(*heartbeat),
+		discordtest.WithSendLimit(sendLimit, time.Minute))
 	if err != nil {
 		return err
 	}
@@ -55,10 +62,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	out.logf("fake Discord at %s with %d guilds; starting %d shards", srv.APIURL, *guilds, *shards)
 	restc := rest.New(srv.Token, rest.WithBaseURL(srv.APIURL))
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:   srv.Token,
+		Token:   discord.NewToken(srv.Token),
 		Intents: discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		REST:    restc,
 		Logger:  e.logger(),
+		Gateway: gateway.Config{SendLimit: sendLimit, SendWindow: time.Minute},
 	})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@
 //	wirecord gateway   show what GET /gateway/bot says for a token
 //	wirecord fake      run the fake Discord standalone
 //	wirecord bench     measure events/s, CPU, allocations and memory per event and per shard
+//	wirecord node      run a cluster node on NATS (runs wirecord-cluster)
 //
 // Every command takes --help.
 package main
@@ -42,6 +43,7 @@ var commands = []command{
 	{"gateway", "show the gateway URL, recommended shards and session start budget for a token", runGateway},
 	{"fake", "run the fake Discord (gateway and REST) until interrupted", runFake},
 	{"bench", "measure CPU, allocations and memory per event and per shard against the floors", runBench},
+	{"node", "run a node of a bot's cluster on NATS; 'node status' shows who runs which shard (runs wirecord-cluster)", runNode},
 }
 
 // env is what a command may touch: output streams and the environment,
@@ -112,9 +114,12 @@ func run(ctx context.Context, e *env, args []string) int {
 		}
 		err := c.run(ctx, e, cargs)
 		var ue *usageError
+		var ec *exitCodeError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return exitOK
+		case errors.As(err, &ec):
+			return ec.code // wirecord-cluster said why
 		case errors.As(err, &ue):
 			fmt.Fprintf(e.stderr, "wirecord %s: %v\n", name, err)
 			return exitUsage

@@ -154,7 +154,15 @@ func TestTailExplainsFatalErrorsAndExitsNonZero(t *testing.T) {
 			return map[string]string{"DISCORD_TOKEN": "not-a-valid-token", "DISCORD_API": s.APIURL}
 		}, nil, exitError, "rejected the token"},
 		{"disallowed intents", []discordtest.Option{discordtest.WithPrivilegedIntents(0)}, fakeEnv, nil, exitError, "Privileged Gateway Intents"},
-		{"invalid intents", nil, fakeEnv, []string{"--intents", "262144"}, exitError, "intents are invalid"},
+		{"undocumented intent bit", nil, fakeEnv, []string{"--intents", "262144"}, exitUsage, "does not document (0x40000)"},
+		{"undocumented intent bit 40", nil, fakeEnv, []string{"--intents", "1099511627776"}, exitUsage, "does not document (0x10000000000)"},
+		{"undocumented bit beside names", nil, fakeEnv, []string{"--intents", "GUILDS,0x100000000"}, exitUsage, "does not document"},
+		{"no intents", nil, fakeEnv, []string{"--intents", "0"}, exitUsage, "asks for no intents"},
+		{"api not a URL", nil, fakeEnv, []string{"--api", "::nope"}, exitUsage, `--api "::nope" is not an http or https URL`},
+		{"api without a host", nil, fakeEnv, []string{"--api", "http:///api/v10"}, exitUsage, "with a host"},
+		{"DISCORD_API not a URL", nil, func(s *discordtest.Server) map[string]string {
+			return map[string]string{"DISCORD_TOKEN": s.Token, "DISCORD_API": "ftp://127.0.0.1/"}
+		}, nil, exitUsage, `DISCORD_API "ftp://127.0.0.1/"`},
 		{"no token", nil, func(s *discordtest.Server) map[string]string { return map[string]string{} }, nil, exitUsage, "set DISCORD_TOKEN"},
 		{"bad intent name", nil, fakeEnv, []string{"--intents", "GUILD_MESAGES"}, exitUsage, "unknown intent"},
 		{"bad shards", nil, fakeEnv, []string{"--shards", "none"}, exitUsage, "--shards"},
@@ -276,5 +284,16 @@ func TestFakeCommandServesUntilInterrupted(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout.String(), "rest") && !strings.Contains(r.stdout.String(), "stopped") {
 		t.Errorf("output:\n%s", r.stdout)
+	}
+}
+
+func TestBadAPIIsAUsageErrorForEveryCommand(t *testing.T) {
+	for _, cmd := range []string{"tail", "gateway"} {
+		for _, api := range []string{"::nope", "127.0.0.1:1234", "ws://127.0.0.1/api/v10"} {
+			r := runCmd(t, map[string]string{"DISCORD_TOKEN": "t"}, cmd, "--api", api)
+			if r.code != exitUsage || !strings.Contains(r.stderr.String(), "is not an http or https URL") {
+				t.Errorf("%s --api %s: exit %d, stderr %q; want %d", cmd, api, r.code, r.stderr, exitUsage)
+			}
+		}
 	}
 }

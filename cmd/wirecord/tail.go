@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,11 +25,15 @@ type connection struct {
 
 func (e *env) connection(api string) (connection, error) {
 	c := connection{token: strings.TrimPrefix(strings.TrimSpace(e.getenv("DISCORD_TOKEN")), "Bot "), api: api}
+	source := "--api"
 	if c.api == "" {
-		c.api = e.getenv("DISCORD_API")
+		c.api, source = e.getenv("DISCORD_API"), "DISCORD_API"
 	}
 	if c.api == "" {
 		c.api = rest.DefaultBaseURL
+	}
+	if u, err := url.Parse(c.api); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, usagef("%s %q is not an http or https URL with a host: give the REST base, such as %s", source, c.api, rest.DefaultBaseURL)
 	}
 	if c.token == "" {
 		return c, usagef("no token: set DISCORD_TOKEN to the bot token (to try without one, run 'wirecord demo', or 'wirecord fake' and point DISCORD_API at it)")
@@ -66,8 +71,26 @@ func explain(err error) error {
 	return err
 }
 
+// parseIntentsFlag reads --intents, refusing what Discord would refuse
+// (an undocumented bit closes the session with 4013) and the empty set,
+// with which tail would receive nothing.
+func parseIntentsFlag(v string) (discord.Intents, error) {
+	intents, err := discord.ParseIntents(v)
+	if err != nil {
+		return 0, usagef("--intents: %v", err)
+	}
+	if u := intents.Undocumented(); u != 0 {
+		return 0, usagef("--intents %s asks for bits Discord does not document (%#x), which it refuses with close 4013: use the names %s or their bits",
+			v, uint64(u), strings.Join(discord.IntentsAll.Names(), ", "))
+	}
+	if intents == 0 {
+		return 0, usagef("--intents %s asks for no intents, so tail would receive no events: name at least one, such as GUILD_MESSAGES", v)
+	}
+	return intents, nil
+}
+
 func runTail(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "tail", "tail [--json] [--bots] [--intents LIST] [--shards auto|N] [--compress C] [--encoding E] [--api URL]")
+	fs := newFlags(e, "tail", "tail [--json] [--bots] [--intents LIST] [--shards auto|N] [--compress C] [--encoding E] [--api URL] [--nats URL]")
 	asJSON := fs.Bool("json", false, `print every dispatch as one JSON object per line: {"t":NAME,"s":SEQ,"shard":ID,"d":PAYLOAD}`)
 	bots := fs.Bool("bots", false, "also print messages written by bots")
 	intentsFlag := fs.String("intents", "GUILD_MESSAGES,DIRECT_MESSAGES,MESSAGE_CONTENT", "intents, as names or a number")
@@ -75,12 +98,16 @@ func runTail(ctx context.Context, e *env, args []string) error {
 	comp := fs.String("compress", string(gateway.CompressZstd), "transport compression: zstd-stream, zlib-stream or none")
 	enc := fs.String("encoding", string(gateway.EncodingJSON), "payload encoding: json or etf")
 	api := fs.String("api", "", "REST base of a Discord-compatible API (default $DISCORD_API, else Discord)")
+	natsURL := fs.String("nats", "", "read the events a cluster's nodes publish to NATS at URL instead of connecting to Discord (runs wirecord-cluster tail; takes --json and --bots)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	intents, err := discord.ParseIntents(*intentsFlag)
+	if *natsURL != "" {
+		return runCluster(ctx, e, append([]string{"tail"}, args...))
+	}
+	intents, err := parseIntentsFlag(*intentsFlag)
 	if err != nil {
-		return usagef("--intents: %v", err)
+		return err
 	}
 	count := 0
 	if *shardsFlag != "auto" {
@@ -103,7 +130,7 @@ func runTail(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token: conn.token, Intents: intents, ShardCount: count, REST: conn.rest(e), Logger: e.logger(),
+		Token: discord.NewToken(conn.token), Intents: intents, ShardCount: count, REST: conn.rest(e), Logger: e.logger(),
 		Gateway: gateway.Config{Compression: gateway.Compression(*comp), Encoding: gateway.Encoding(*enc)},
 	})
 	if err != nil {
@@ -159,7 +186,7 @@ func runGateway(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	gb, err := conn.rest(e).GatewayBot(ctx)
+	gb, err := conn.rest(e).GetBotGateway(ctx)
 	if err != nil {
 		return explain(err)
 	}

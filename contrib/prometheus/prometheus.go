@@ -3,7 +3,7 @@
 // client library.
 //
 //	metrics, err := prometheus.New(promclient.DefaultRegisterer, "mybot")
-//	m, err := shard.NewManager(shard.ManagerConfig{Token: token, Metrics: metrics})
+//	m, err := shard.NewManager(shard.ManagerConfig{Token: discord.NewToken(token), Metrics: metrics})
 package prometheus
 
 import (

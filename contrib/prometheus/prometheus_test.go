@@ -29,7 +29,7 @@ func TestMetricsFromARealManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token: srv.Token, Intents: discord.IntentGuilds | discord.IntentGuildMessages,
+		Token: discord.NewToken(srv.Token), Intents: discord.IntentGuilds | discord.IntentGuildMessages,
 		REST: rest.New(srv.Token, rest.WithBaseURL(srv.APIURL)), Metrics: signalLatency{metrics, acked},
 		Gateway: gateway.Config{SendLimit: 1000, SendWindow: time.Minute},
 	})

@@ -41,7 +41,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, user, t
 		opts = append(opts, rest.WithBaseURL(api))
 	}
 	client := rest.New(token, opts...)
-	ch, err := client.CreateDM(ctx, discord.UserID(id))
+	ch, err := client.CreateDM(ctx, rest.CreateDMParams{RecipientID: discord.UserID(id)})
 	if err != nil {
 		return err
 	}

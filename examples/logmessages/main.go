@@ -37,7 +37,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		opts = append(opts, rest.WithBaseURL(api))
 	}
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:   token,
+		Token:   discord.NewToken(token),
 		Intents: discord.IntentGuildMessages | discord.IntentDirectMessages | discord.IntentMessageContent,
 		REST:    rest.New(token, opts...),
 	})

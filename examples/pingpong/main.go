@@ -40,7 +40,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	}
 	client := rest.New(token, opts...)
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:   token,
+		Token:   discord.NewToken(token),
 		Intents: discord.IntentGuildMessages | discord.IntentDirectMessages | discord.IntentMessageContent,
 		REST:    client,
 	})

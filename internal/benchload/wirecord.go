@@ -32,7 +32,7 @@ func (q instantQueue) MaxConcurrency() int                       { return q.n }
 
 func runWirecord(ctx context.Context, s *Session, typed bool) error {
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:      s.Token,
+		Token:      discord.NewToken(s.Token),
 		Intents:    discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		ShardCount: s.Shards,
 		Gateway:    gateway.Config{URL: s.URL, Compression: s.Compression, Encoding: gateway.EncodingJSON},

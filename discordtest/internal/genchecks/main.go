@@ -1,0 +1,460 @@
+// Command genchecks reads Discord's OpenAPI spec and writes the table the
+// fake Discord checks requests against (discordtest/spec_gen.go): one row
+// per operation and a flat table of schema nodes that refer to each other
+// by index. It runs from `go generate` in discordtest:
+//
+//	go run ./internal/genchecks -spec ../../shared/discord-api-spec/openapi.json -o spec_gen.go
+//
+// Only the standard library is used, and the output depends on nothing
+// but the spec and the overlay below, so CI can regenerate and diff it.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// correction is one place where the spec is wrong or vaguer than Discord's
+// written docs, for what the fake checks. Each path is a component schema
+// name, then property names separated by dots; Set replaces keywords of
+// the schema found there. "x-pattern-error" gives the code and message
+// Discord answers when "pattern" does not match.
+type correction struct {
+	Paths []string
+	Set   map[string]any
+	Why   string
+}
+
+// overlay wins over the spec. One entry per correction; the library's own
+// generator keeps its own overlay for what the client needs.
+var overlay = []correction{
+	{[]string{"MessageCreateRequest.content", "MessageEditRequestPartial.content", "BaseCreateMessageCreateRequest.content"},
+		map[string]any{"maxLength": 2000},
+		"docs: a message's content (sent, edited, or starting a forum thread) is at most 2,000 characters for bots; the spec says 4,000 (PROTOCOL.md §14, §15.12)"},
+	{optionNames, map[string]any{
+		"pattern":         `^[-_'\p{Ll}\p{Lm}\p{Lo}\p{N}\p{Devanagari}\p{Thai}]*$`, // the length is minLength/maxLength's
+		"x-pattern-error": []any{"APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"}},
+		"docs (application commands, naming): option names match ^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$ and are lowercase where a letter has a lowercase form; the spec gives only the length. Command names follow it for CHAT_INPUT only (context-menu names may have capitals and spaces), which one schema cannot say; validate.go applies it to them"},
+}
+
+// optionNames are the name fields of every application command option.
+var optionNames = func() []string {
+	var ps []string
+	for _, o := range []string{"Attachment", "Boolean", "Channel", "Integer", "Mentionable", "Number",
+		"Role", "String", "SubcommandGroup", "Subcommand", "User"} {
+		ps = append(ps, "ApplicationCommand"+o+"Option.name")
+	}
+	return ps
+}()
+
+func main() {
+	specPath := flag.String("spec", "../../shared/discord-api-spec/openapi.json", "Discord's OpenAPI spec")
+	out := flag.String("o", "spec_gen.go", "output file")
+	flag.Parse()
+	raw, err := os.ReadFile(*specPath)
+	if err != nil {
+		log.Fatalf("genchecks: %v (clone discord/discord-api-spec beside the repository as shared/discord-api-spec)", err)
+	}
+	src, err := generate(raw)
+	if err != nil {
+		log.Fatalf("genchecks: %v", err)
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		log.Fatalf("genchecks: %v", err)
+	}
+}
+
+type obj = map[string]any
+
+type gen struct {
+	schemas obj
+	nodes   []string       // Go literal of each node; node 0 accepts anything
+	named   map[string]int // component schema name -> node index
+	inline  map[string]int // Go literal -> index, so equal inline schemas share a node
+}
+
+// generate turns the spec into the source of spec_gen.go.
+func generate(raw []byte) (src []byte, err error) {
+	defer func() {
+		// The walk below asserts the spec's shape as it goes; a spec of
+		// another shape is an error to report, not a crash.
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("the spec does not have the shape genchecks reads (%v); update genchecks", p)
+		}
+	}()
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber() // keep integer bounds such as 2^63-1 exact
+	var spec obj
+	if err := d.Decode(&spec); err != nil {
+		return nil, fmt.Errorf("decoding the spec: %w", err)
+	}
+	g := &gen{schemas: spec["components"].(obj)["schemas"].(obj), nodes: []string{"{}"},
+		named: map[string]int{}, inline: map[string]int{}}
+	for _, c := range overlay {
+		if err := g.apply(c); err != nil {
+			return nil, err
+		}
+	}
+	// Component schemas first, in name order, so $refs (even recursive
+	// ones) know their index before any node is built.
+	names := sortedKeys(g.schemas)
+	for i, n := range names {
+		g.named[n] = i + 1
+		g.nodes = append(g.nodes, "")
+	}
+	for _, n := range names {
+		g.nodes[g.named[n]] = g.literal(g.schemas[n].(obj))
+	}
+
+	var ops []string
+	paths := spec["paths"].(obj)
+	for _, p := range sortedKeys(paths) {
+		item := paths[p].(obj)
+		for _, m := range []string{"get", "put", "post", "patch", "delete"} {
+			if op, ok := item[m].(obj); ok {
+				ops = append(ops, g.operation(strings.ToUpper(m), p, item, op))
+			}
+		}
+	}
+
+	var b bytes.Buffer
+	b.WriteString("// Code generated by discordtest/internal/genchecks from Discord's OpenAPI spec; DO NOT EDIT.\n\n")
+	b.WriteString("package discordtest\n\n")
+	b.WriteString("// Where the docs win over the spec (genchecks' overlay):\n")
+	for _, c := range overlay {
+		fmt.Fprintf(&b, "//   - %s: %s\n", strings.Join(c.Paths, ", "), c.Why)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "// specOperations are the %d operations of Discord's OpenAPI spec.\n", len(ops))
+	b.WriteString("var specOperations = []operation{\n")
+	for _, o := range ops {
+		b.WriteString(o + ",\n")
+	}
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "// specNodes are the spec's schemas as a table; fields that hold a node\n// index point into it. Nodes 1-%d are the named component schemas.\n", len(names))
+	b.WriteString("var specNodes = []node{\n")
+	for i, n := range g.nodes {
+		if i >= 1 && i <= len(names) {
+			fmt.Fprintf(&b, "// %s\n%d: %s,\n", names[i-1], i, n)
+		} else {
+			fmt.Fprintf(&b, "%d: %s,\n", i, n)
+		}
+	}
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
+}
+
+// apply patches one overlay correction into the schemas.
+func (g *gen) apply(c correction) error {
+	for _, p := range c.Paths {
+		if err := g.set(p, c.Set); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) set(path string, kw map[string]any) error {
+	parts := strings.Split(path, ".")
+	s, ok := g.schemas[parts[0]].(obj)
+	for _, p := range parts[1:] {
+		if !ok {
+			break
+		}
+		props, _ := s["properties"].(obj)
+		s, ok = props[p].(obj)
+	}
+	if !ok {
+		return fmt.Errorf("overlay: %s is not in the spec; drop or fix the entry", path)
+	}
+	for k, v := range kw {
+		s[k] = v
+	}
+	return nil
+}
+
+// ref returns the node index of a schema, building an inline node when it
+// is not a plain $ref.
+func (g *gen) ref(s obj) int {
+	if r, ok := s["$ref"].(string); ok && onlyDocs(s) {
+		return g.named[strings.TrimPrefix(r, "#/components/schemas/")]
+	}
+	lit := g.literal(s)
+	if lit == "{}" {
+		return 0
+	}
+	if i, ok := g.inline[lit]; ok {
+		return i
+	}
+	g.nodes = append(g.nodes, lit)
+	g.inline[lit] = len(g.nodes) - 1
+	return len(g.nodes) - 1
+}
+
+// literal renders a schema as a node literal.
+func (g *gen) literal(s obj) string {
+	var f []string
+	add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
+	var types []string
+	switch t := s["type"].(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, x := range t {
+			types = append(types, x.(string))
+		}
+	}
+	var enum []string
+	var branches []int
+	if alts, ok := s["oneOf"].([]any); ok {
+		for _, a := range alts {
+			a := a.(obj)
+			if c, ok := a["const"]; ok { // an enum spelt as titled constants
+				enum = append(enum, scalar(c))
+			} else if a["type"] == "null" && len(a) == 1 {
+				types = append(types, "null")
+			} else {
+				branches = append(branches, g.ref(a))
+			}
+		}
+	}
+	if len(types) > 0 {
+		sort.Strings(types)
+		types = slices.Compact(types)
+		var ks []string
+		for _, t := range types {
+			ks = append(ks, "t"+strings.ToUpper(t[:1])+t[1:])
+		}
+		add("Type: %s", strings.Join(ks, "|"))
+	}
+	switch s["format"] {
+	case "snowflake":
+		add("Format: fSnowflake")
+	case "date-time":
+		add("Format: fDateTime")
+	case "uri":
+		add("Format: fURI")
+	}
+	if r, ok := s["$ref"].(string); ok {
+		add("Ref: %d", g.named[strings.TrimPrefix(r, "#/components/schemas/")])
+	}
+	if len(branches) == 1 && s["$ref"] == nil {
+		add("Ref: %d", branches[0]) // "null or X" needs no union
+		branches = nil
+	}
+	if props, ok := s["properties"].(obj); ok {
+		var ps []string
+		for _, k := range sortedKeys(props) {
+			ps = append(ps, fmt.Sprintf("{%q, %d}", k, g.ref(props[k].(obj))))
+		}
+		add("Props: []prop{%s}", strings.Join(ps, ", "))
+	}
+	if req, ok := s["required"].([]any); ok && len(req) > 0 {
+		var rs []string
+		for _, r := range req {
+			rs = append(rs, strconv.Quote(r.(string)))
+		}
+		sort.Strings(rs)
+		add("Required: []string{%s}", strings.Join(rs, ", "))
+	}
+	if a, ok := s["additionalProperties"].(obj); ok {
+		if i := g.ref(a); i != 0 {
+			add("Extra: %d", i)
+		}
+	}
+	if it, ok := s["items"].(obj); ok {
+		if i := g.ref(it); i != 0 {
+			add("Items: %d", i)
+		}
+	}
+	if e, ok := s["enum"].([]any); ok {
+		for _, v := range e {
+			enum = append(enum, scalar(v))
+		}
+	}
+	// An empty enum (the spec has one, on a query parameter) would accept
+	// nothing; it is read as no constraint.
+	if len(enum) > 0 {
+		var es []string
+		for _, v := range enum {
+			es = append(es, strconv.Quote(v))
+		}
+		add("Enum: []string{%s}", strings.Join(es, ", "))
+	}
+	for _, k := range [][2]string{{"minimum", "Min"}, {"maximum", "Max"}} {
+		if v, ok := s[k[0]]; ok {
+			add("%s: %q", k[1], scalar(v))
+		}
+	}
+	if p, ok := s["pattern"].(string); ok && s["format"] != "snowflake" { // a snowflake's pattern is its format
+		if _, err := regexp.Compile(p); err != nil {
+			panic(fmt.Sprintf("pattern %q is not one Go's regexp reads: %v", p, err))
+		}
+		add("Pattern: %q", p)
+		if e, ok := s["x-pattern-error"].([]any); ok {
+			add("PatternError: [2]string{%q, %q}", e[0], e[1])
+		}
+	}
+	for _, k := range [][2]string{{"minLength", "MinLen"}, {"maxLength", "MaxLen"},
+		{"minItems", "MinItems"}, {"maxItems", "MaxItems"}, {"minProperties", "MinProps"}, {"maxProperties", "MaxProps"}} {
+		if v, ok := s[k[0]]; ok {
+			add("%s: %s", k[1], scalar(v))
+		}
+	}
+	if len(branches) > 0 {
+		add("OneOf: []int32{%s}", joinInts(branches))
+	}
+	for _, k := range [][2]string{{"anyOf", "AnyOf"}, {"allOf", "AllOf"}} {
+		if alts, ok := s[k[0]].([]any); ok {
+			var is []int
+			for _, a := range alts {
+				is = append(is, g.ref(a.(obj)))
+			}
+			add("%s: []int32{%s}", k[1], joinInts(is))
+		}
+	}
+	return "{" + strings.Join(f, ", ") + "}"
+}
+
+// operation renders one row of specOperations.
+func (g *gen) operation(method, path string, item, op obj) string {
+	var f []string
+	add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
+	add("ID: %q, Method: %q, Path: %q", op["operationId"], method, path)
+	// Security: [{BotToken}] needs the bot's token; [{}, {BotToken}] takes
+	// it or nothing: a webhook or interaction token rides in the path, or
+	// the resource is public. OAuth2 entries also let a Bearer token in.
+	bot, none, oauth := false, false, false
+	for _, s := range op["security"].([]any) {
+		s := s.(obj)
+		if len(s) == 0 {
+			none = true
+		}
+		_, b := s["BotToken"]
+		_, o := s["OAuth2"]
+		bot, oauth = bot || b, oauth || o
+	}
+	switch {
+	case none && strings.Contains(path, "_token}"):
+		add("Auth: authPathToken")
+	case none:
+		add("Auth: authPublic")
+	case bot && oauth:
+		add("Auth: authBotOrBearer")
+	case oauth:
+		add("Auth: authBearer")
+	default:
+		add("Auth: authBot")
+	}
+	var params []any
+	if p, ok := item["parameters"].([]any); ok {
+		params = append(params, p...)
+	}
+	if p, ok := op["parameters"].([]any); ok {
+		params = append(params, p...)
+	}
+	var pathParams, query []string
+	for _, p := range params {
+		p := p.(obj)
+		n := g.ref(p["schema"].(obj))
+		if p["in"] == "path" {
+			kind := "pString"
+			if n == g.named["SnowflakeType"] {
+				kind = "pSnowflake"
+			} else if p["schema"].(obj)["type"] == "integer" {
+				kind = "pInteger"
+			}
+			pathParams = append(pathParams, fmt.Sprintf("{%q, %s, %d}", p["name"], kind, n))
+		} else if p["in"] == "query" {
+			req := p["required"] == true
+			query = append(query, fmt.Sprintf("{%q, %d, %t}", p["name"], n, req))
+		}
+	}
+	if len(pathParams) > 0 {
+		add("Params: []param{%s}", strings.Join(pathParams, ", "))
+	}
+	if len(query) > 0 {
+		add("Query: []queryParam{%s}", strings.Join(query, ", "))
+	}
+	if rb, ok := op["requestBody"].(obj); ok {
+		content := rb["content"].(obj)
+		if c, ok := content["application/json"].(obj); ok {
+			add("Body: %d", g.ref(c["schema"].(obj)))
+		}
+		if c, ok := content["multipart/form-data"].(obj); ok {
+			add("Multipart: %d", g.ref(c["schema"].(obj)))
+		}
+		if rb["required"] == true {
+			add("BodyRequired: true")
+		}
+	}
+	// The answer: the lowest 2xx the spec names (200 over 204 when an
+	// operation has both, as execute-webhook with ?wait=true does).
+	resps := op["responses"].(obj)
+	for _, code := range sortedKeys(resps) {
+		if !strings.HasPrefix(code, "2") {
+			continue
+		}
+		add("Status: %s", code)
+		r := resps[code].(obj)
+		if c, ok := r["content"].(obj); ok {
+			for _, ct := range sortedKeys(c) {
+				add("Response: %d, ResponseType: %q", g.ref(c[ct].(obj)["schema"].(obj)), ct)
+				break
+			}
+		}
+		break
+	}
+	return "{" + strings.Join(f, ", ") + "}"
+}
+
+// onlyDocs reports whether a schema has no keyword but $ref and prose.
+func onlyDocs(s obj) bool {
+	for k := range s {
+		if k != "$ref" && k != "description" && k != "title" {
+			return false
+		}
+	}
+	return true
+}
+
+func scalar(v any) string {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return fmt.Sprint(v)
+}
+
+func joinInts(is []int) string {
+	var ss []string
+	for _, i := range is {
+		ss = append(ss, strconv.Itoa(i))
+	}
+	return strings.Join(ss, ", ")
+}
+
+func sortedKeys(m obj) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

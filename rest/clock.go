@@ -1,0 +1,34 @@
+package rest
+
+import "time"
+
+// Clock is the limiter's source of time. The default reads the system
+// clock; tests give a fake one (ratelimittest.FakeClock) so that timing
+// rules are checked without waiting.
+type Clock interface {
+	Now() time.Time
+	// NewTimer returns a timer that fires once after d.
+	NewTimer(d time.Duration) Timer
+}
+
+// Timer is a Clock's one-shot timer.
+type Timer interface {
+	C() <-chan time.Time
+	// Stop ends the timer; it reports whether it stopped it before it
+	// fired.
+	Stop() bool
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+func (systemClock) NewTimer(d time.Duration) Timer { return systemTimer{time.NewTimer(d)} }
+
+type systemTimer struct{ t *time.Timer }
+
+func (t systemTimer) C() <-chan time.Time { return t.t.C }
+func (t systemTimer) Stop() bool          { return t.t.Stop() }
+
+// SystemClock is the Clock that reads the system's time.
+var SystemClock Clock = systemClock{}
