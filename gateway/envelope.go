@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,14 +123,24 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the offset just past the JSON string starting at i.
+// Most of a dispatch's bytes are inside strings (content, embeds), so it
+// jumps from quote to quote with bytes.IndexByte; a quote is escaped when
+// an odd number of backslashes come right before it.
 func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			return j + 1, nil
-		case '\\':
-			j++
+	for j := i + 1; j < len(b); {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			break
 		}
+		q := j + k
+		n := 0
+		for p := q - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, nil
+		}
+		j = q + 1
 	}
 	return 0, errors.New("unterminated string")
 }

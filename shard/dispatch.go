@@ -2,13 +2,13 @@ package shard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
 
 	"github.com/wirecord/wirecord/discord"
+	"github.com/wirecord/wirecord/internal/jsondec"
 )
 
 type ctxKey struct{}
@@ -211,40 +211,47 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 	}
 	d.mu.RUnlock()
 
-	// Decode once per Go type, and only if someone wants it typed.
-	var decoded map[reflect.Type]any
+	// Decode once per Go type, and only if someone wants it typed. The
+	// decoded values sit in a small array on the stack: nearly every event
+	// has one Go type, and a map per event cost an allocation.
+	var buf [2]decodedValue
+	decoded := decodedValues(buf[:0])
 	if isDispatch && dis.Err == nil {
-		var types []reflect.Type
-		for _, h := range typed {
-			types = append(types, h.typ)
-		}
-		for _, w := range waiters {
-			if w.typ != nil && w.name == dis.Name {
-				types = append(types, w.typ)
-			}
-		}
-		for _, t := range types {
-			if _, ok := decoded[t]; ok {
-				continue
-			}
-			if decoded == nil {
-				decoded = map[reflect.Type]any{}
+		decode := func(t reflect.Type) bool {
+			if _, ok := decoded.get(t); ok {
+				return true
 			}
 			v := reflect.New(t).Interface()
-			if err := json.Unmarshal(dis.Data, v); err != nil {
+			if err := jsondec.Unmarshal(dis.Data, v); err != nil {
 				cp := *dis
 				cp.Err = fmt.Errorf("shard: decoding %s: %w", dis.Name, err)
 				dis, ev, decoded = &cp, &cp, nil
 				d.decodeErrors.Add(1)
+				return false
+			}
+			decoded = append(decoded, decodedValue{t, v})
+			return true
+		}
+		ok := true
+		for _, h := range typed {
+			if ok = decode(h.typ); !ok {
 				break
 			}
-			decoded[t] = v
+		}
+		for _, w := range waiters {
+			if !ok {
+				break
+			}
+			if w.typ != nil && w.name == dis.Name {
+				ok = decode(w.typ)
+			}
 		}
 	}
 	if isDispatch {
 		if dis.Err == nil {
 			for _, h := range typed {
-				h.fn(ctx, decoded[h.typ])
+				v, _ := decoded.get(h.typ)
+				h.fn(ctx, v)
 			}
 		}
 		for _, h := range raw {
@@ -261,7 +268,7 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 		var v any
 		switch {
 		case w.typ != nil:
-			tv, ok := decoded[w.typ]
+			tv, ok := decoded.get(w.typ)
 			if !isDispatch || dis.Name != w.name || !ok || !w.typedMatch(tv) {
 				continue
 			}
@@ -277,4 +284,22 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 		default: // already satisfied
 		}
 	}
+}
+
+// decodedValue is one event decoded as one Go type.
+type decodedValue struct {
+	typ reflect.Type
+	v   any
+}
+
+// decodedValues are an event's typed decodes, one per Go type.
+type decodedValues []decodedValue
+
+func (d decodedValues) get(t reflect.Type) (any, bool) {
+	for _, e := range d {
+		if e.typ == t {
+			return e.v, true
+		}
+	}
+	return nil, false
 }

@@ -4,6 +4,7 @@
 //	wirecord tail      print messages (or every event) from a bot's gateway
 //	wirecord gateway   show what GET /gateway/bot says for a token
 //	wirecord fake      run the fake Discord standalone
+//	wirecord bench     measure events/s, CPU, allocations and memory per event and per shard
 //	wirecord node      run a cluster node on NATS (runs wirecord-cluster)
 //
 // Every command takes --help.
@@ -41,6 +42,7 @@ var commands = []command{
 	{"tail", "print messages, or every event with --json, from a bot's gateway", runTail},
 	{"gateway", "show the gateway URL, recommended shards and session start budget for a token", runGateway},
 	{"fake", "run the fake Discord (gateway and REST) until interrupted", runFake},
+	{"bench", "measure CPU, allocations and memory per event and per shard against the floors", runBench},
 	{"node", "run a node of a bot's cluster on NATS; 'node status' shows who runs which shard (runs wirecord-cluster)", runNode},
 }
 
@@ -49,9 +51,11 @@ var commands = []command{
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	// isTerminal reports whether stdout is a terminal.
-	isTerminal bool
-	logLevel   slog.Level
+	// isTerminal reports whether stdout is a terminal, stderrIsTerminal
+	// whether stderr is (for progress lines).
+	isTerminal       bool
+	stderrIsTerminal bool
+	logLevel         slog.Level
 }
 
 func (e *env) logger() *slog.Logger {
@@ -68,7 +72,8 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTerminal: isTerminal(os.Stdout)}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTerminal: isTerminal(os.Stdout),
+		stderrIsTerminal: stderrIsTerminal()}
 	os.Exit(run(ctx, e, os.Args[1:]))
 }
 

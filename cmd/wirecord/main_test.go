@@ -246,6 +246,10 @@ func TestUsage(t *testing.T) {
 		{[]string{"fake", "--help"}, exitOK, "--chatter"},
 		{[]string{"gateway", "--help"}, exitOK, "--api"},
 		{[]string{"demo", "--shards", "0"}, exitUsage, "at least 1"},
+		{[]string{"bench", "--help"}, exitOK, "--shards"},
+		{[]string{"bench", "--compress", "lz4"}, exitUsage, `unknown compression "lz4"`},
+		{[]string{"bench", "--events", "0"}, exitUsage, "at least 1"},
+		{[]string{"help"}, exitOK, "bench"},
 	} {
 		r := runCmd(t, nil, tc.args...)
 		if r.code != tc.code || !strings.Contains(r.stderr.String()+r.stdout.String(), tc.want) {
