@@ -111,3 +111,50 @@ func FuzzDecodeAnswer(f *testing.F) {
 		}
 	})
 }
+
+// An answer over 8 MiB is refused with ErrAnswerTooLarge at once, not
+// cut short into a puzzling JSON error, and not retried: the request was
+// carried out.
+func TestAnAnswerOver8MiBIsRefusedAsTooLarge(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		size   int
+		status int
+	}{
+		{"a 200 one byte over", 8<<20 + 1, 200},
+		{"a 200 of 64 MiB", 64 << 20, 200},
+		{"a 502 of 9 MiB", 9 << 20, 502},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := append([]byte(`{"id":"1","name":"`), bytes.Repeat([]byte("x"), tc.size)...)
+			body = append(body, `"}`...)
+			tries := 0
+			c := rest.New("t", rest.WithBaseURL("http://127.0.0.1:1/api/v10"),
+				rest.WithHTTPClient(&http.Client{Transport: countingAnswerer{answerer{tc.status, http.Header{}, body}, &tries}}))
+			_, err := c.GetChannel(context.Background(), 1)
+			if !errors.Is(err, rest.ErrAnswerTooLarge) {
+				t.Fatalf("got %v, want ErrAnswerTooLarge", err)
+			}
+			if tries != 1 {
+				t.Errorf("sent %d times, want once", tries)
+			}
+		})
+	}
+	// At the bound exactly, the answer decodes.
+	body := []byte(`{"id":"1","name":"` + strings.Repeat("x", 8<<20-len(`{"id":"1","name":""}`)) + `"}`)
+	c := rest.New("t", rest.WithBaseURL("http://127.0.0.1:1/api/v10"),
+		rest.WithHTTPClient(&http.Client{Transport: answerer{200, http.Header{}, body}}))
+	if ch, err := c.GetChannel(context.Background(), 1); err != nil || len(ch.Name) != 8<<20-len(`{"id":"1","name":""}`) {
+		t.Fatalf("an answer of exactly 8 MiB: %v", err)
+	}
+}
+
+type countingAnswerer struct {
+	answerer
+	n *int
+}
+
+func (a countingAnswerer) RoundTrip(r *http.Request) (*http.Response, error) {
+	*a.n++
+	return a.answerer.RoundTrip(r)
+}

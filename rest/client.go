@@ -169,7 +169,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 		c.limiter.Release(p, ans)
 		switch {
 		case err != nil:
-			if ctx.Err() != nil || !retryable || attempt >= c.maxRetries {
+			if ctx.Err() != nil || !retryable || attempt >= c.maxRetries || errors.Is(err, ErrAnswerTooLarge) {
 				return err
 			}
 			if err := c.pause(ctx, attempt, "network error; retrying", method, shown, "error", err); err != nil {
@@ -247,12 +247,27 @@ func (c *Client) exchange(ctx context.Context, r *request, shown string, enc enc
 		return nil, nil, at, !errors.Is(err, errNotBuilt), err
 	}
 	defer resp.Body.Close()
-	data, err = io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	data, err = io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err != nil {
 		return nil, nil, at, true, fmt.Errorf("rest: %s %s: reading the answer: %w", r.method, shown, err)
 	}
+	if len(data) > maxAnswer {
+		// Cut short, it would surface as a puzzling JSON error; the
+		// request was carried out all the same, so the status still
+		// reaches the limiter.
+		return resp, nil, at, true, fmt.Errorf("rest: %s %s: %w (status %d)", r.method, shown, ErrAnswerTooLarge, resp.StatusCode)
+	}
 	return resp, data, at, true, nil
 }
+
+// maxAnswer bounds the answer body the client reads: Discord's largest
+// answers (a page of 1,000 members, a guild with its roles and emojis)
+// are well under 1 MiB.
+const maxAnswer = 8 << 20
+
+// ErrAnswerTooLarge is returned (wrapped) when an answer's body is over
+// 8 MiB, which no Discord answer is: the server is not Discord, or broken.
+var ErrAnswerTooLarge = errors.New("rest: answer body over 8 MiB")
 
 // errNotBuilt marks a request that could not be built, and so was never
 // sent.
