@@ -65,6 +65,7 @@ type options struct {
 	membersPerGuild   int
 	logger            *slog.Logger
 	observer          func(Record)
+	control           bool
 	rest              restLimits
 }
 
@@ -174,6 +175,7 @@ type Server struct {
 	closed     bool
 
 	restState *restState
+	followers atomic.Int64 // GET /_fake/record?follow=1 handlers running
 	wg        sync.WaitGroup
 	stop      chan struct{}
 }
@@ -262,6 +264,9 @@ func Start(opts ...Option) (*Server, error) {
 
 	mux := http.NewServeMux()
 	s.registerREST(mux)
+	if o.control {
+		s.registerControl(mux)
+	}
 	s.httpS = &http.Server{Handler: s.gatewayOr(mux, "main"), ReadHeaderTimeout: 10 * time.Second}
 	s.resS = &http.Server{Handler: s.gatewayOr(http.NotFoundHandler(), "resume"), ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Add(2)
