@@ -239,6 +239,21 @@ func TestThreeNodeProcessesAgainstAFakeProcessOneKilledResumesElsewhere(t *testi
 		}
 		return allRun(st)
 	})
+	// A fault over HTTP reaches the new owner: op 7, and it resumes.
+	before := len(fake.snapshot())
+	resp, err := http.Post(fmt.Sprintf("%s/_fake/faults/%d/reconnect", fake.base, moved[0]), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST reconnect on shard %d: %s", moved[0], resp.Status)
+	}
+	if _, err := fake.wait(ctx, before, func(l discordtest.RecordLine) bool {
+		return l.Shard == moved[0] && l.Kind == discordtest.KindResumed
+	}); err != nil {
+		t.Fatalf("shard %d did not resume after op 7 over HTTP: %v", moved[0], err)
+	}
 	identified, resumed := 0, 0
 	for _, l := range fake.snapshot() {
 		switch l.Kind {
@@ -259,8 +274,8 @@ func TestThreeNodeProcessesAgainstAFakeProcessOneKilledResumesElsewhere(t *testi
 			t.Errorf("violation: shard %d: %s", l.Shard, l.Detail)
 		}
 	}
-	if identified != shards || resumed < len(moved) {
-		t.Errorf("HTTP record: %d identified, %d resumed; want %d identified and at least %d resumed", identified, resumed, shards, len(moved))
+	if identified != shards || resumed < len(moved)+1 {
+		t.Errorf("HTTP record: %d identified, %d resumed; want %d identified and at least %d resumed", identified, resumed, shards, len(moved)+1)
 	}
 	t.Logf("HTTP record: %d identified, %d resumed, %d moved shards", identified, resumed, len(moved))
 }
