@@ -234,7 +234,11 @@ func TestControlFollowEndsWhenTheServerCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
 	for s.followers.Load() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the follow handler never started")
+		}
 		runtime.Gosched()
 	}
 	start := time.Now()

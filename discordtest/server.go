@@ -22,6 +22,10 @@
 // success status with a minimal response valid against its schema. Every
 // call is recorded (RESTCalls).
 //
+// With WithControl it also serves an HTTP control surface under /_fake/:
+// the record as JSON lines and fault injection per shard, for tests in
+// other processes and bots in other languages (wirecord fake turns it on).
+//
 // It listens on 127.0.0.1 only, unless told otherwise with WithAddr.
 package discordtest
 
