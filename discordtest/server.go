@@ -22,6 +22,10 @@
 // success status with a minimal response valid against its schema. Every
 // call is recorded (RESTCalls).
 //
+// With WithControl it also serves an HTTP control surface under /_fake/:
+// the record as JSON lines and fault injection per shard, for tests in
+// other processes and bots in other languages (wirecord fake turns it on).
+//
 // It listens on 127.0.0.1 only, unless told otherwise with WithAddr.
 package discordtest
 
@@ -65,6 +69,7 @@ type options struct {
 	membersPerGuild   int
 	logger            *slog.Logger
 	observer          func(Record)
+	control           bool
 	rest              restLimits
 }
 
@@ -176,6 +181,7 @@ type Server struct {
 	closed           bool
 
 	restState *restState
+	followers atomic.Int64 // GET /_fake/record?follow=1 handlers running
 	wg        sync.WaitGroup
 	stop      chan struct{}
 }
@@ -264,6 +270,9 @@ func Start(opts ...Option) (*Server, error) {
 
 	mux := http.NewServeMux()
 	s.registerREST(mux)
+	if o.control {
+		s.registerControl(mux)
+	}
 	s.httpS = &http.Server{Handler: s.gatewayOr(mux, "main"), ReadHeaderTimeout: 10 * time.Second}
 	s.resS = &http.Server{Handler: s.gatewayOr(http.NotFoundHandler(), "resume"), ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Add(2)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -244,6 +246,9 @@ func TestUsage(t *testing.T) {
 		{[]string{"demo", "--help"}, exitOK, "--chaos"},
 		{[]string{"tail", "--help"}, exitOK, "--json"},
 		{[]string{"fake", "--help"}, exitOK, "--chatter"},
+		{[]string{"fake", "--help"}, exitOK, "GET  /_fake/record[?since=N][&follow=1]"},
+		{[]string{"fake", "--help"}, exitOK, "POST /_fake/faults/{shard}/{kind}"},
+		{[]string{"fake", "--help"}, exitOK, "close?code=N"},
 		{[]string{"gateway", "--help"}, exitOK, "--api"},
 		{[]string{"demo", "--shards", "0"}, exitUsage, "at least 1"},
 		{[]string{"bench", "--help"}, exitOK, "--shards"},
@@ -295,5 +300,43 @@ func TestBadAPIIsAUsageErrorForEveryCommand(t *testing.T) {
 				t.Errorf("%s --api %s: exit %d, stderr %q; want %d", cmd, api, r.code, r.stderr, exitUsage)
 			}
 		}
+	}
+}
+
+func TestFakeCommandServesItsRecordOverHTTPUnlessControlIsOff(t *testing.T) {
+	for _, tc := range []struct {
+		flag   string
+		status int
+	}{{"--control=true", http.StatusOK}, {"--control=false", http.StatusNotFound}} {
+		t.Run(tc.flag, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			r, done := start(ctx, nil, "fake", "--addr", "127.0.0.1:0", tc.flag)
+			r.stdout.waitFor(ctx, t, "try: DISCORD_TOKEN=")
+			var api string
+			for _, line := range strings.Split(r.stdout.String(), "\n") {
+				if f := strings.Fields(line); len(f) == 2 && f[0] == "REST:" {
+					api = f[1]
+				}
+			}
+			base := strings.TrimSuffix(api, "/api/v10")
+			if g := runCmd(t, map[string]string{"DISCORD_TOKEN": discordtest.DefaultToken, "DISCORD_API": api}, "gateway"); g.code != exitOK {
+				t.Fatalf("gateway: %d %s", g.code, g.stderr)
+			}
+			resp, err := http.Get(base + "/_fake/record")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("GET /_fake/record = %d, want %d", resp.StatusCode, tc.status)
+			}
+			if tc.status == http.StatusOK && !strings.Contains(string(body), `"kind":"rest"`) {
+				t.Errorf("record has no rest line for GET /gateway/bot:\n%s", body)
+			}
+			cancel()
+			<-done
+		})
 	}
 }
