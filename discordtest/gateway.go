@@ -205,13 +205,19 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request, listener s
 		http.Error(w, "no hijacking", http.StatusInternalServerError)
 		return
 	}
+	// The handler counts in s.wg from here, under the lock that Close takes
+	// to set closed: Close's Wait either sees this Add or this handler sees
+	// closed. net/http stops tracking a hijacked connection, so Shutdown
+	// alone would not wait for the rest of the upgrade.
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		http.Error(w, "closed", http.StatusServiceUnavailable)
 		return
 	}
+	s.wg.Add(1)
 	s.mu.Unlock()
+	defer s.wg.Done()
 	nc, brw, err := hj.Hijack()
 	if err != nil {
 		return
@@ -226,6 +232,12 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request, listener s
 		return
 	}
 	s.mu.Lock()
+	if s.closed {
+		// Close took its list of connections before this one was in it.
+		s.mu.Unlock()
+		nc.Close()
+		return
+	}
 	s.conns[c.id] = c
 	s.allConns = append(s.allConns, c)
 	s.mu.Unlock()
