@@ -222,7 +222,7 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 				return true
 			}
 			v := reflect.New(t).Interface()
-			if err := jsondec.Unmarshal(dis.Data, v); err != nil {
+			if err := jsondec.UnmarshalFresh(dis.Data, v); err != nil {
 				cp := *dis
 				cp.Err = fmt.Errorf("shard: decoding %s: %w", dis.Name, err)
 				dis, ev, decoded = &cp, &cp, nil

@@ -41,14 +41,19 @@ func FuzzUnmarshalMatchesEncodingJSON(f *testing.F) {
 			name = names[len(name)%len(names)]
 			want, _ = discord.NewEvent(name)
 		}
-		got, _ := discord.NewEvent(name)
 		wantErr := json.Unmarshal(data, want)
-		gotErr := Unmarshal(data, got)
-		if (wantErr == nil) != (gotErr == nil) {
-			t.Fatalf("%s %q: encoding/json says %v, Unmarshal says %v", name, data, wantErr, gotErr)
-		}
-		if wantErr == nil && !reflect.DeepEqual(want, got) {
-			t.Fatalf("%s %q: decoded values differ:\nencoding/json %#v\nUnmarshal     %#v", name, data, want, got)
+		for _, dec := range []struct {
+			name string
+			fn   func([]byte, any) error
+		}{{"Unmarshal", Unmarshal}, {"UnmarshalFresh", UnmarshalFresh}} {
+			got, _ := discord.NewEvent(name)
+			gotErr := dec.fn(data, got)
+			if (wantErr == nil) != (gotErr == nil) {
+				t.Fatalf("%s %q: encoding/json says %v, %s says %v", name, data, wantErr, dec.name, gotErr)
+			}
+			if wantErr == nil && !reflect.DeepEqual(want, got) {
+				t.Fatalf("%s %q: decoded values differ:\nencoding/json %#v\n%s %#v", name, data, want, dec.name, got)
+			}
 		}
 	})
 }

@@ -8,7 +8,22 @@
 // exactly when encoding/json returns one.
 package jsondec
 
-import segment "github.com/segmentio/encoding/json"
+import (
+	segment "github.com/segmentio/encoding/json"
+
+	"github.com/wirecord/wirecord/internal/fastjson"
+)
 
 // Unmarshal decodes data into v as encoding/json.Unmarshal does, faster.
 func Unmarshal(data []byte, v any) error { return segment.Unmarshal(data, v) }
+
+// UnmarshalFresh is Unmarshal for a v that points to a zero value (a
+// value just made with new): the hot event types go through the decoders
+// generated in fastjson first, and only what they leave alone is decoded
+// by segmentio/encoding. The answer is the same.
+func UnmarshalFresh(data []byte, v any) error {
+	if fastjson.Decode(data, v) {
+		return nil
+	}
+	return segment.Unmarshal(data, v)
+}

@@ -1,0 +1,581 @@
+// Package fastjson holds decoders generated for the hot event types
+// (MESSAGE_CREATE and its relatives): straight-line code, one function per
+// struct, with no reflection and no field map.
+//
+// They are a fast path, not a second JSON decoder with its own meaning.
+// Each one accepts only input whose meaning it is sure of: valid JSON whose
+// keys match the fields exactly, once each, and whose values have the
+// fields' types, strings without \u escapes or invalid UTF-8. On anything
+// else it gives up, and jsondec decodes the whole input again with
+// segmentio/encoding, whose answers FuzzUnmarshalMatchesEncodingJSON holds
+// to encoding/json's. So the value decoded, and the error on bad input,
+// are encoding/json's either way.
+//
+// The generator is ./gen (go generate); its output is decode_gen.go.
+package fastjson
+
+//go:generate go run ./gen -o decode_gen.go
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+	"unsafe"
+
+	segment "github.com/segmentio/encoding/json"
+)
+
+// maxDepth is the deepest nesting the fast path follows; deeper input is
+// left to the full decoder (encoding/json refuses beyond 10,000).
+const maxDepth = 512
+
+// dec reads one JSON value from b.
+type dec struct {
+	b     []byte
+	i     int
+	depth int
+}
+
+func (d *dec) ws() {
+	if d.i < len(d.b) && d.b[d.i] > ' ' {
+		return // compact JSON, as Discord sends it
+	}
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\n', '\r', '\t':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// end reports whether only whitespace is left.
+func (d *dec) end() bool {
+	d.ws()
+	return d.i == len(d.b)
+}
+
+// null consumes a null literal, if that is what comes next. What follows
+// it is checked by the caller (a ',' '}' or ']', or the end).
+func (d *dec) null() bool {
+	d.ws()
+	if len(d.b)-d.i >= 4 && d.b[d.i] == 'n' && string(d.b[d.i:d.i+4]) == "null" {
+		d.i += 4
+		return true
+	}
+	return false
+}
+
+// open consumes c ('{' or '[').
+func (d *dec) open(c byte) bool {
+	d.ws()
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		d.depth++
+		return d.depth <= maxDepth
+	}
+	return false
+}
+
+// next moves to the next member or element of the object or array being
+// read, closed by c ('}' or ']'): more is false at its end.
+func (d *dec) next(c byte, first bool) (more, ok bool) {
+	d.ws()
+	if d.i >= len(d.b) {
+		return false, false
+	}
+	if d.b[d.i] == c {
+		d.i++
+		d.depth--
+		return false, true
+	}
+	if !first {
+		if d.b[d.i] != ',' {
+			return false, false
+		}
+		d.i++
+	}
+	return true, true
+}
+
+// key reads a member's key and its colon. Keys with escapes are left to
+// the full decoder.
+func (d *dec) key() ([]byte, bool) {
+	d.ws()
+	if d.i >= len(d.b) || d.b[d.i] != '"' {
+		return nil, false
+	}
+	start := d.i + 1
+	for j := start; j < len(d.b); j++ {
+		c := d.b[j]
+		if c == '"' {
+			d.i = j + 1
+			d.ws()
+			if d.i >= len(d.b) || d.b[d.i] != ':' {
+				return nil, false
+			}
+			d.i++
+			return d.b[start:j], true
+		}
+		if c == '\\' || c < 0x20 {
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// unknown reports whether a key that matched no field exactly may be
+// skipped: encoding/json would match it to a field case-insensitively
+// (with Unicode folds, so any non-ASCII key is left to it too).
+func unknown(key []byte, fields []string) bool {
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	for _, f := range fields {
+		if len(f) == len(key) && equalFoldASCII(key, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func equalFoldASCII(a []byte, b string) bool {
+	for i := range a {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// seen marks field n of a struct as decoded, and is false if it was: a
+// repeated key is left to the full decoder.
+func seen(set []uint64, n int) bool {
+	w, bit := n/64, uint64(1)<<(n%64)
+	if set[w]&bit != 0 {
+		return false
+	}
+	set[w] |= bit
+	return true
+}
+
+// skip consumes one valid JSON value.
+func (d *dec) skip() bool {
+	d.ws()
+	if d.i >= len(d.b) {
+		return false
+	}
+	switch c := d.b[d.i]; c {
+	case '{':
+		if !d.open('{') {
+			return false
+		}
+		for first := true; ; first = false {
+			more, ok := d.next('}', first)
+			if !ok {
+				return false
+			}
+			if !more {
+				return true
+			}
+			d.ws()
+			if !d.skipString() {
+				return false
+			}
+			d.ws()
+			if d.i >= len(d.b) || d.b[d.i] != ':' {
+				return false
+			}
+			d.i++
+			if !d.skip() {
+				return false
+			}
+		}
+	case '[':
+		if !d.open('[') {
+			return false
+		}
+		for first := true; ; first = false {
+			more, ok := d.next(']', first)
+			if !ok {
+				return false
+			}
+			if !more {
+				return true
+			}
+			if !d.skip() {
+				return false
+			}
+		}
+	case '"':
+		return d.skipString()
+	case 't':
+		return d.literal("true")
+	case 'f':
+		return d.literal("false")
+	case 'n':
+		return d.literal("null")
+	default:
+		_, _, ok := d.number()
+		return ok
+	}
+}
+
+func (d *dec) literal(s string) bool {
+	if len(d.b)-d.i >= len(s) && string(d.b[d.i:d.i+len(s)]) == s {
+		d.i += len(s)
+		return true
+	}
+	return false
+}
+
+// skipString consumes a valid JSON string (any bytes but controls; the
+// escapes JSON allows).
+func (d *dec) skipString() bool {
+	if d.i >= len(d.b) || d.b[d.i] != '"' {
+		return false
+	}
+	for j := d.i + 1; j < len(d.b); j++ {
+		switch c := d.b[j]; {
+		case c == '"':
+			d.i = j + 1
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			j++
+			if j >= len(d.b) {
+				return false
+			}
+			switch d.b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(d.b) {
+					return false
+				}
+				for _, h := range d.b[j+1 : j+5] {
+					if !isHex(h) {
+						return false
+					}
+				}
+				j += 4
+			default:
+				return false
+			}
+		}
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// number consumes a number as JSON's grammar has it, and says whether it
+// is an integer (no fraction, no exponent).
+func (d *dec) number() (lit []byte, integer, ok bool) {
+	b, start := d.b, d.i
+	j := d.i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(b) && b[j] == '0':
+		j++
+	case j < len(b) && '1' <= b[j] && b[j] <= '9':
+		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+			j++
+		}
+	default:
+		return nil, false, false
+	}
+	integer = true
+	if j < len(b) && b[j] == '.' {
+		integer = false
+		j++
+		k := j
+		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+			j++
+		}
+		if j == k {
+			return nil, false, false
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		integer = false
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		k := j
+		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+			j++
+		}
+		if j == k {
+			return nil, false, false
+		}
+	}
+	d.i = j
+	return b[start:j], integer, true
+}
+
+// raw consumes one valid value and returns its bytes.
+func (d *dec) raw() ([]byte, bool) {
+	d.ws()
+	start := d.i
+	if !d.skip() {
+		return nil, false
+	}
+	return d.b[start:d.i], true
+}
+
+// str reads a JSON string. Strings with \u escapes, or with bytes that
+// are not UTF-8 (encoding/json replaces them), are left to the full
+// decoder; the common escapes are undone here.
+func (d *dec) str() (string, bool) {
+	b := d.b
+	if d.i >= len(b) || b[d.i] != '"' {
+		return "", false
+	}
+	start := d.i + 1
+	high := false
+	for j := start; j < len(b); j++ {
+		c := b[j]
+		switch {
+		case c == '"':
+			s := b[start:j]
+			if high && !utf8.Valid(s) {
+				return "", false
+			}
+			d.i = j + 1
+			return string(s), true
+		case c == '\\':
+			return d.escaped(start)
+		case c < 0x20:
+			return "", false
+		case c >= utf8.RuneSelf:
+			high = true
+		}
+	}
+	return "", false
+}
+
+// escaped reads a string holding escapes, from its first byte at start.
+func (d *dec) escaped(start int) (string, bool) {
+	b := d.b
+	var buf [256]byte
+	out := buf[:0]
+	for j := start; j < len(b); j++ {
+		c := b[j]
+		switch {
+		case c == '"':
+			if !utf8.Valid(out) {
+				return "", false
+			}
+			d.i = j + 1
+			return string(out), true
+		case c < 0x20:
+			return "", false
+		case c == '\\':
+			j++
+			if j >= len(b) {
+				return "", false
+			}
+			switch b[j] {
+			case '"', '\\', '/':
+				out = append(out, b[j])
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			default: // \u (and its surrogate pairs) is the full decoder's
+				return "", false
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	return "", false
+}
+
+// The leaf decoders: each reads one value into *p as encoding/json would
+// into a fresh field, where null leaves a non-pointer unchanged.
+
+func decStr[T ~string](d *dec, p *T) bool {
+	if d.null() {
+		return true
+	}
+	s, ok := d.str()
+	*p = T(s)
+	return ok
+}
+
+func decBool[T ~bool](d *dec, p *T) bool {
+	if d.null() {
+		return true
+	}
+	switch {
+	case d.literal("true"):
+		*p = true
+	case d.literal("false"):
+		*p = false
+	default:
+		return false
+	}
+	return true
+}
+
+func decInt[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *dec, p *T) bool {
+	if d.null() {
+		return true
+	}
+	lit, integer, ok := d.number()
+	if !ok || !integer {
+		return false
+	}
+	neg := lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	if len(lit) > 19 {
+		return false
+	}
+	var u uint64
+	for _, c := range lit {
+		u = u*10 + uint64(c-'0')
+	}
+	var v T
+	bits := 8 * sizeOf(v)
+	limit := uint64(1) << (bits - 1) // |min|; max is limit-1
+	if neg && u > limit || !neg && u >= limit {
+		return false
+	}
+	if neg {
+		*p = T(-int64(u))
+	} else {
+		*p = T(u)
+	}
+	return true
+}
+
+func decUint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr](d *dec, p *T) bool {
+	if d.null() {
+		return true
+	}
+	lit, integer, ok := d.number()
+	if !ok || !integer || lit[0] == '-' || len(lit) > 19 {
+		return false
+	}
+	var u uint64
+	for _, c := range lit {
+		u = u*10 + uint64(c-'0')
+	}
+	var v T
+	if bits := 8 * sizeOf(v); bits < 64 && u >= uint64(1)<<bits {
+		return false
+	}
+	*p = T(u)
+	return true
+}
+
+func decFloat[T ~float32 | ~float64](d *dec, p *T) bool {
+	raw, ok := d.raw()
+	if !ok {
+		return false
+	}
+	if raw[0] == 'n' { // null
+		return true
+	}
+	return segment.Unmarshal(raw, p) == nil
+}
+
+// leafJSON decodes a value whose type has its own UnmarshalJSON, which
+// gets the raw value (null included), as with encoding/json.
+func leafJSON[P json.Unmarshaler](d *dec, p P) bool {
+	raw, ok := d.raw()
+	return ok && p.UnmarshalJSON(raw) == nil
+}
+
+// leafAny decodes a value of a type the generator leaves alone (maps,
+// interfaces, byte slices, text unmarshalers) with the full decoder.
+func leafAny[T any](d *dec, p *T) bool {
+	raw, ok := d.raw()
+	return ok && segment.Unmarshal(raw, p) == nil
+}
+
+// decPtr decodes into a pointer: null makes it nil, anything else a new
+// value.
+func decPtr[T any](d *dec, p **T, f func(*dec, *T) bool) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	v := new(T)
+	if !f(d, v) {
+		return false
+	}
+	*p = v
+	return true
+}
+
+// decSlice decodes an array: null makes the slice nil, [] empty but not
+// nil (as encoding/json does).
+func decSlice[E any](d *dec, p *[]E, f func(*dec, *E) bool) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	if !d.open('[') {
+		return false
+	}
+	// Count the elements first (skipping is cheap), so that the slice is
+	// made once at its exact length: a grown slice's spare capacity is
+	// garbage, and most arrays in an event are short.
+	start, depth := d.i, d.depth
+	n := 0
+	for first := true; ; first = false {
+		more, ok := d.next(']', first)
+		if !ok {
+			return false
+		}
+		if !more {
+			break
+		}
+		if !d.skip() {
+			return false
+		}
+		n++
+	}
+	d.i, d.depth = start, depth
+	s := make([]E, n)
+	for i := range s {
+		if _, ok := d.next(']', i == 0); !ok || !f(d, &s[i]) {
+			return false
+		}
+	}
+	if more, ok := d.next(']', n == 0); more || !ok {
+		return false
+	}
+	*p = s
+	return true
+}
+
+func sizeOf[T any](v T) int { return int(unsafe.Sizeof(v)) }
