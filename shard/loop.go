@@ -433,6 +433,8 @@ type readResult struct {
 // reader reads the socket on its own goroutine into two alternating
 // buffers, so the owner can process one chunk while the next is read. A
 // chunk the owner has not taken stops further reads: TCP back-pressure.
+// The buffers grow while reads fill them and shrink when reads are small
+// (readBufferSize, maxReadBuffer).
 type reader struct {
 	ch   chan readResult
 	free chan []byte
@@ -444,6 +446,7 @@ func startReader(conn net.Conn) *reader {
 	r.free <- make([]byte, readBufferSize)
 	r.free <- make([]byte, readBufferSize)
 	go func() {
+		size := readBufferSize
 		for {
 			var buf []byte
 			select {
@@ -451,7 +454,16 @@ func startReader(conn net.Conn) *reader {
 			case <-r.quit:
 				return
 			}
+			if cap(buf) != size {
+				buf = make([]byte, size)
+			}
 			n, err := conn.Read(buf[:cap(buf)])
+			switch {
+			case n == size && size < maxReadBuffer:
+				size *= 2 // more was waiting: read more at once
+			case n < readBufferSize/2 && size > readBufferSize:
+				size = readBufferSize // the stream slowed down: give the memory back
+			}
 			select {
 			case r.ch <- readResult{buf: buf[:n], err: err}:
 			case <-r.quit:

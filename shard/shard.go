@@ -26,7 +26,12 @@ const (
 	DefaultEventBuffer  = 256
 	DefaultWriteTimeout = 10 * time.Second
 	DefaultDialTimeout  = 30 * time.Second
-	readBufferSize      = 16 << 10
+	// A connection reads into two buffers of readBufferSize; one that a
+	// read fills is replaced by one twice its size, up to maxReadBuffer,
+	// so a shard streaming events makes a system call per 64 KiB rather
+	// than per 16 KiB, and an idle one goes back to the small size.
+	readBufferSize = 16 << 10
+	maxReadBuffer  = 64 << 10
 )
 
 // ErrClosed is returned by commands on a shard that has stopped.
