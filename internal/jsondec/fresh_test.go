@@ -1,8 +1,11 @@
 package jsondec
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/wirecord/wirecord/discord"
@@ -125,4 +128,94 @@ func TestFreshDecodeAllocationsArePinned(t *testing.T) {
 	if got > freshDecodeAllocs*1.2 {
 		t.Errorf("%.1f allocations per MESSAGE_CREATE, more than 20%% over the %d recorded", got, freshDecodeAllocs)
 	}
+}
+
+// variations returns d changed in the ways real input differs from the
+// generator's: indented, and, one change at a time in any object at any
+// depth, a value null, a key in upper case, a member repeated.
+func variations(t *testing.T, d []byte) [][]byte {
+	t.Helper()
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, d, "", "\t"); err != nil {
+		t.Fatal(err)
+	}
+	return append(changes(t, d), indented.Bytes())
+}
+
+// changes returns every single change of raw, as variations describes.
+func changes(t *testing.T, raw []byte) [][]byte {
+	t.Helper()
+	raw = bytes.TrimSpace(raw)
+	var out [][]byte
+	switch {
+	case len(raw) > 0 && raw[0] == '{':
+		var keys []string
+		var vals []json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.Token()
+		for dec.More() {
+			k, _ := dec.Token()
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
+			keys, vals = append(keys, k.(string)), append(vals, v)
+		}
+		obj := func(i int, member ...string) []byte {
+			ms := make([]string, 0, len(keys)+1)
+			for j := range keys {
+				if j == i {
+					ms = append(ms, member...)
+				} else {
+					ms = append(ms, strconv.Quote(keys[j])+":"+string(vals[j]))
+				}
+			}
+			return []byte("{" + strings.Join(ms, ",") + "}")
+		}
+		for i, k := range keys {
+			q := strconv.Quote(k)
+			out = append(out,
+				obj(i, q+":null"),
+				obj(i, strconv.Quote(strings.ToUpper(k))+":"+string(vals[i])),
+				obj(i, q+":"+string(vals[i]), q+":"+string(vals[i])))
+			for _, c := range changes(t, vals[i]) {
+				out = append(out, obj(i, q+":"+string(c)))
+			}
+		}
+	case len(raw) > 0 && raw[0] == '[':
+		var elems []json.RawMessage
+		if err := json.Unmarshal(raw, &elems); err != nil {
+			t.Fatal(err)
+		}
+		for i := range elems {
+			for _, c := range changes(t, elems[i]) {
+				es := make([]string, len(elems))
+				for j := range elems {
+					es[j] = string(elems[j])
+				}
+				es[i] = string(c)
+				out = append(out, []byte("["+strings.Join(es, ",")+"]"))
+			}
+		}
+	}
+	return out
+}
+
+func TestUnmarshalFreshMatchesEncodingJSONOnVariations(t *testing.T) {
+	n := 0
+	for _, d := range messageData(t, 12) {
+		for _, in := range variations(t, d) {
+			n++
+			var want, got discord.MessageCreate
+			wantErr := json.Unmarshal(in, &want)
+			err := UnmarshalFresh(in, &got)
+			if (wantErr == nil) != (err == nil) {
+				t.Fatalf("%s: encoding/json says %v, UnmarshalFresh %v", in, wantErr, err)
+			}
+			if wantErr == nil && !reflect.DeepEqual(want, got) {
+				t.Fatalf("%s: decoded values differ:\nencoding/json %#v\nUnmarshalFresh %#v", in, want, got)
+			}
+		}
+	}
+	t.Logf("%d variations", n)
 }
