@@ -79,9 +79,9 @@ type LimiterServerConfig struct {
 	NATS *nats.Conn
 	// Prefix is the bot's prefix, as in NodeConfig. Default "wirecord".
 	Prefix string
-	// Limiter is the limiter served. Default rest.NewLimiter with
-	// Discord's limits; each new server (after a takeover) makes a new
-	// one with NewLimiter when set.
+	// NewLimiter makes the limiter served, once each time this process
+	// starts serving (after a takeover too). Default rest.NewLimiter with
+	// Discord's limits; a test gives rest.NewLimiter with a fake clock.
 	NewLimiter func() rest.Limiter
 	// LeaseTTL is how long the serving process's lease lasts unrenewed.
 	// Default DefaultLeaseTTL.
@@ -418,6 +418,13 @@ type remotePermit struct{ id string }
 // NewRemoteLimiter returns a rest.Limiter that asks the limiter served to
 // every process of the bot (ServeLimiter): give it to rest.New with
 // rest.WithLimiter in every process that shares the token.
+//
+// It keeps the served limiter's rules (rest/ratelimittest passes over
+// NATS): a process's releases are counted before its next Acquire, and
+// an Acquire whose context ends returns only once the server has ended
+// it (waiting at most 5 s), so it holds no place in a queue; if the
+// server granted it just before, Acquire returns the permit, as an
+// in-process limiter may when the context ends as it grants.
 func NewRemoteLimiter(cfg RemoteLimiterConfig) (rest.Limiter, error) {
 	if cfg.NATS == nil {
 		return nil, errors.New("cluster: RemoteLimiterConfig.NATS is required")
