@@ -41,9 +41,17 @@ type NodeConfig struct {
 	// Storage replicates the buckets and the stream.
 	Storage Storage
 	// LeaseTTL is how long a lease lasts unrenewed. Leases are renewed
-	// four times per LeaseTTL; a node that has not renewed one for half
-	// of it stops that shard (by three quarters at the latest), before
-	// anyone may take it.
+	// four times per LeaseTTL, each try bounded by a quarter of it. A
+	// shard whose lease was last renewed (counted from when the renewal
+	// was sent) half a LeaseTTL ago is stopped, by a timer of its own,
+	// and its Discord connection closed within another quarter, before
+	// the lease can expire and another node take the shard. That holds
+	// whether or not the node knows NATS is gone: behind a network
+	// partition the NATS client notices only when its pings go
+	// unanswered (nats.PingInterval, 2 minutes by default), so the node
+	// relies on the renewals alone. A shorter LeaseTTL moves a dead
+	// node's shards sooner; a LeaseTTL under about eight NATS round trips
+	// under load stops shards whenever NATS is slow.
 	// Default DefaultLeaseTTL.
 	LeaseTTL time.Duration
 	// EventMaxAge is how long the stream keeps events. Default 24 h.
@@ -112,8 +120,11 @@ type owned struct {
 	id       int
 	rev      uint64    // the lease's revision
 	acquired time.Time // when the lease was claimed
-	renewed  time.Time // last successful renewal, local clock
+	renewed  time.Time // when the last successful renewal was sent, local clock
 	done     chan struct{}
+	// expiring stops the shard half a lease after the last successful
+	// renewal was sent; each renewal puts it off.
+	expiring *time.Timer
 
 	stopMu  sync.Mutex
 	stopped chan struct{} // closed by the first stop, of either kind
@@ -307,6 +318,23 @@ func (nd *Node) Run(ctx context.Context) error {
 	nd.started = time.Now()
 	tick := nd.cfg.LeaseTTL / 4
 	nd.heartbeat(ctx)
+	// Renewals keep their own time: with NATS away, each heartbeat and
+	// balance step waits its timeout, and renewals waiting behind them
+	// would come too late.
+	renewing := make(chan struct{})
+	go func() {
+		defer close(renewing)
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				nd.renew(ctx)
+			}
+		}
+	}()
 	// Wait one tick before claiming, so that nodes started together see
 	// each other and share from the start.
 	t := time.NewTicker(tick)
@@ -314,13 +342,13 @@ func (nd *Node) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			// leave renews from here on; two renewals of one lease at
+			// once would see each other as a lost lease.
+			<-renewing
 			nd.leave()
 			return nil
 		case <-t.C:
 		}
-		// Renewals first: with NATS away, each step waits its timeout,
-		// and a lease must be seen late before it expires.
-		nd.renew(ctx)
 		nd.heartbeat(ctx)
 		nd.balance(ctx)
 	}
@@ -342,8 +370,9 @@ func (nd *Node) heartbeat(ctx context.Context) {
 }
 
 // renew renews every lease; a lease that is gone or taken stops its shard
-// at once, and so does one not renewed for half of LeaseTTL (the node may
-// be cut off from NATS: another node may take it at LeaseTTL).
+// at once. A lease that cannot be renewed (the node may be cut off from
+// NATS: another node may take it at LeaseTTL) stops its shard when its
+// expiring timer fires.
 func (nd *Node) renew(ctx context.Context) {
 	nd.mu.Lock()
 	held := make([]*owned, 0, len(nd.owned))
@@ -352,8 +381,7 @@ func (nd *Node) renew(ctx context.Context) {
 	}
 	nd.mu.Unlock()
 	// All at once: one after the other, with NATS away each would wait
-	// its timeout, and the last would be seen late only after its lease
-	// expired.
+	// its timeout.
 	var wg sync.WaitGroup
 	for _, o := range held {
 		wg.Go(func() { nd.renewOne(ctx, o) })
@@ -362,7 +390,10 @@ func (nd *Node) renew(ctx context.Context) {
 }
 
 func (nd *Node) renewOne(ctx context.Context, o *owned) {
-	val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: o.acquired, Renewed: time.Now()})
+	// The lease lives LeaseTTL from when NATS stored this renewal, which
+	// is after it was sent: the shard's time is counted from sending.
+	sent := time.Now()
+	val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: o.acquired, Renewed: sent})
 	c, cancel := nd.opCtx(ctx)
 	nd.mu.Lock()
 	rev := o.rev
@@ -372,26 +403,30 @@ func (nd *Node) renewOne(ctx context.Context, o *owned) {
 	switch {
 	case err == nil:
 		nd.mu.Lock()
-		o.rev, o.renewed = rev, time.Now()
+		o.rev, o.renewed = rev, sent
 		nd.mu.Unlock()
+		o.expiring.Reset(time.Until(sent.Add(nd.cfg.LeaseTTL / 2)))
 	case conflict(err) || missing(err):
 		nd.log.Warn("lease lost; stopping the shard", "shard", o.id, "err", err)
 		nd.stopShard(o, stopLost)
 	default:
 		nd.mu.Lock()
-		late := time.Since(o.renewed)
+		left := time.Until(o.renewed.Add(nd.cfg.LeaseTTL / 2))
 		nd.mu.Unlock()
-		// Renewals come every quarter lease: stopping at half the
-		// lease time unrenewed is at the latest three quarters in,
-		// before the lease can expire and another node take it.
-		if late >= nd.cfg.LeaseTTL/2 {
-			nd.log.Warn("lease not renewed in time; stopping the shard before another node takes it",
-				"shard", o.id, "late", late.Round(time.Millisecond), "err", err)
-			nd.stopShard(o, stopLost)
-		} else {
-			nd.log.Warn("renewing a lease failed; retrying", "shard", o.id, "err", err)
-		}
+		nd.log.Warn("renewing a lease failed; retrying", "shard", o.id,
+			"stops_in", max(left, 0).Round(time.Millisecond), "err", err)
 	}
+}
+
+// leaseExpiring stops o's shard: its lease was last renewed half a
+// LeaseTTL ago, and another node may take the shard from LeaseTTL on.
+func (nd *Node) leaseExpiring(o *owned) {
+	nd.mu.Lock()
+	late := time.Since(o.renewed)
+	nd.mu.Unlock()
+	nd.log.Warn("lease not renewed in time; stopping the shard before another node takes it",
+		"shard", o.id, "late", late.Round(time.Millisecond))
+	nd.stopShard(o, stopLost)
 }
 
 // balance claims free shards up to the fair share and hands over the
@@ -493,6 +528,7 @@ func (nd *Node) stopShard(o *owned, k stopKind) { o.stop(k) }
 func (nd *Node) startShard(id int, rev uint64, acquired time.Time) {
 	o := &owned{id: id, rev: rev, acquired: acquired, renewed: acquired, done: make(chan struct{}),
 		stopped: make(chan struct{}), lost: make(chan struct{})}
+	o.expiring = time.AfterFunc(time.Until(acquired.Add(nd.cfg.LeaseTTL/2)), func() { nd.leaseExpiring(o) })
 	nd.mu.Lock()
 	nd.owned[id] = o
 	nd.mu.Unlock()
@@ -500,6 +536,7 @@ func (nd *Node) startShard(id int, rev uint64, acquired time.Time) {
 	go func() {
 		defer nd.wg.Done()
 		defer close(o.done)
+		defer o.expiring.Stop()
 		nd.runShard(nd.runCtx, o)
 		nd.mu.Lock()
 		delete(nd.owned, id)

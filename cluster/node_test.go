@@ -88,6 +88,13 @@ func startNodeQ(t *testing.T, tc *TestCluster, srv *discordtest.Server, id strin
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
+	return startNodeOn(t, tc, nc, srv, id, shards, queueInterval, prepare...)
+}
+
+// startNodeOn starts a node that works through nc (which the test
+// closes).
+func startNodeOn(t *testing.T, tc *TestCluster, nc *nats.Conn, srv *discordtest.Server, id string, shards int, queueInterval time.Duration, prepare ...func(*Node)) *testNode {
+	t.Helper()
 	d := &killDialer{}
 	nd, err := NewNode(NodeConfig{
 		NATS: nc, ID: id, Storage: Storage{Memory: true, Replicas: len(tc.Servers)},

@@ -58,6 +58,16 @@ type limiterGrant struct {
 type limiterRelease struct {
 	ID     string      `json:"id"`
 	Answer rest.Answer `json:"answer"`
+	// Withdraw ends an Acquire whose caller gave up, sent as a request:
+	// the server answers once the Acquire has ended, with a
+	// limiterWithdrawn saying whether it was granted first (then the
+	// permit stays held, and the caller has it).
+	Withdraw bool `json:"withdraw,omitempty"`
+}
+
+// limiterWithdrawn answers a withdraw.
+type limiterWithdrawn struct {
+	Granted bool `json:"granted"`
 }
 
 func (n names) limiterAcquire() string { return n.prefix + ".rest.acquire" }
@@ -69,9 +79,9 @@ type LimiterServerConfig struct {
 	NATS *nats.Conn
 	// Prefix is the bot's prefix, as in NodeConfig. Default "wirecord".
 	Prefix string
-	// Limiter is the limiter served. Default rest.NewLimiter with
-	// Discord's limits; each new server (after a takeover) makes a new
-	// one with NewLimiter when set.
+	// NewLimiter makes the limiter served, once each time this process
+	// starts serving (after a takeover too). Default rest.NewLimiter with
+	// Discord's limits; a test gives rest.NewLimiter with a fake clock.
 	NewLimiter func() rest.Limiter
 	// LeaseTTL is how long the serving process's lease lasts unrenewed.
 	// Default DefaultLeaseTTL.
@@ -165,15 +175,22 @@ func ServeLimiter(ctx context.Context, cfg LimiterServerConfig) error {
 }
 
 // limiterServer answers acquires and releases for one limiter.
+//
+// Both come on one subscription, so that the server takes them in the
+// order a process sent them: a permit released and then asked for again
+// finds the first given back, as with the in-memory limiter.
 type limiterServer struct {
 	l   rest.Limiter
 	log *slog.Logger
+	// ctx ends when the server stops: every Acquire still waiting ends.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu      sync.Mutex
 	permits map[string]heldPermit
+	waiting map[string]*waitingAcquire
 	gone    map[string]time.Time // released (cancelled) before granted
-	subs    []*nats.Subscription
-	done    chan struct{}
+	sub     *nats.Subscription
 }
 
 type heldPermit struct {
@@ -181,27 +198,36 @@ type heldPermit struct {
 	until time.Time
 }
 
+// waitingAcquire is an Acquire the served limiter has not answered yet.
+type waitingAcquire struct {
+	cancel context.CancelFunc
+	done   chan struct{} // closed once the served limiter's Acquire has returned
+}
+
 func startLimiterServer(nc *nats.Conn, n names, l rest.Limiter, log *slog.Logger) (*limiterServer, error) {
-	s := &limiterServer{l: l, log: log, permits: map[string]heldPermit{}, gone: map[string]time.Time{}, done: make(chan struct{})}
-	acq, err := nc.Subscribe(n.limiterAcquire(), s.acquire)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &limiterServer{l: l, log: log, ctx: ctx, cancel: cancel,
+		permits: map[string]heldPermit{}, waiting: map[string]*waitingAcquire{}, gone: map[string]time.Time{}}
+	sub, err := nc.Subscribe(n.prefix+".rest.*", func(m *nats.Msg) {
+		switch m.Subject {
+		case n.limiterAcquire():
+			s.acquire(m)
+		case n.limiterRelease():
+			s.release(m)
+		}
+	})
 	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("cluster: serving the REST limiter: %w", err)
 	}
-	rel, err := nc.Subscribe(n.limiterRelease(), s.release)
-	if err != nil {
-		acq.Unsubscribe()
-		return nil, fmt.Errorf("cluster: serving the REST limiter: %w", err)
-	}
-	s.subs = []*nats.Subscription{acq, rel}
+	s.sub = sub
 	go s.sweep()
 	return s, nil
 }
 
 func (s *limiterServer) stop() {
-	for _, sub := range s.subs {
-		sub.Unsubscribe()
-	}
-	close(s.done)
+	s.sub.Unsubscribe()
+	s.cancel()
 }
 
 func (s *limiterServer) acquire(m *nats.Msg) {
@@ -211,31 +237,51 @@ func (s *limiterServer) acquire(m *nats.Msg) {
 		return
 	}
 	timeout := min(max(time.Duration(req.Timeout)*time.Millisecond, 0), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(s.ctx, timeout)
+	w := &waitingAcquire{cancel: cancel, done: make(chan struct{})}
+	// Registered before the next message is taken, so that a release
+	// sent after this acquire finds it.
+	s.mu.Lock()
+	if _, cancelled := s.gone[req.ID]; cancelled {
+		delete(s.gone, req.ID)
+		s.mu.Unlock()
+		cancel()
+		return
+	}
+	s.waiting[req.ID] = w
+	s.mu.Unlock()
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer close(w.done)
 		defer cancel()
 		p, err := s.l.Acquire(ctx, req.Route)
 		var g limiterGrant
 		var rl *rest.RateLimitError
 		var inv *rest.InvalidRequestsError
+		s.mu.Lock()
+		delete(s.waiting, req.ID)
+		if _, cancelled := s.gone[req.ID]; cancelled {
+			// The requester left before the grant: give it back.
+			delete(s.gone, req.ID)
+			s.mu.Unlock()
+			if err == nil {
+				s.l.Release(p, rest.Answer{At: time.Now()})
+			}
+			return
+		}
+		if err == nil {
+			s.permits[req.ID] = heldPermit{p: p, until: time.Now().Add(limiterPermitTTL)}
+		}
+		s.mu.Unlock()
 		switch {
 		case err == nil:
-			s.mu.Lock()
-			if _, cancelled := s.gone[req.ID]; cancelled {
-				// The requester left before the grant: give it back.
-				delete(s.gone, req.ID)
-				s.mu.Unlock()
-				s.l.Release(p, rest.Answer{At: time.Now()})
-				return
-			}
-			s.permits[req.ID] = heldPermit{p: p, until: time.Now().Add(limiterPermitTTL)}
-			s.mu.Unlock()
 		case errors.As(err, &rl):
 			g.RateLimit = rl
 		case errors.As(err, &inv):
 			g.Invalid = inv
 		case errors.Is(err, context.DeadlineExceeded):
 			g.DeadlineGone = true
+		case s.ctx.Err() != nil:
+			g.Error = "the server stopped serving the limiter"
 		default:
 			g.Error = err.Error()
 		}
@@ -243,22 +289,59 @@ func (s *limiterServer) acquire(m *nats.Msg) {
 	}()
 }
 
+// release gives a permit back, or ends the Acquire that has not been
+// granted yet.
 func (s *limiterServer) release(m *nats.Msg) {
 	var r limiterRelease
 	if json.Unmarshal(m.Data, &r) != nil {
 		return
 	}
+	if r.Withdraw {
+		s.withdraw(m, r.ID)
+		return
+	}
 	s.mu.Lock()
-	h, ok := s.permits[r.ID]
-	if ok {
+	h, held := s.permits[r.ID]
+	w, waiting := s.waiting[r.ID]
+	if held {
 		delete(s.permits, r.ID)
 	} else {
 		s.gone[r.ID] = time.Now()
 	}
 	s.mu.Unlock()
-	if ok {
+	switch {
+	case held:
 		s.l.Release(h.p, r.Answer)
+	case waiting:
+		w.cancel()
 	}
+}
+
+// withdraw ends the Acquire id and answers whether it was granted
+// before it ended. The answer waits for the served limiter's Acquire to
+// return: by then it waits on nothing and holds no place.
+func (s *limiterServer) withdraw(m *nats.Msg, id string) {
+	s.mu.Lock()
+	_, held := s.permits[id]
+	w, waiting := s.waiting[id]
+	if !held && !waiting {
+		// Not seen yet (the acquire was never sent, or is still on its
+		// way from a server that stopped): refuse it when it comes.
+		s.gone[id] = time.Now()
+	}
+	s.mu.Unlock()
+	if !waiting {
+		respondJSON(m, limiterWithdrawn{Granted: held})
+		return
+	}
+	w.cancel()
+	go func() {
+		<-w.done
+		s.mu.Lock()
+		_, held := s.permits[id]
+		s.mu.Unlock()
+		respondJSON(m, limiterWithdrawn{Granted: held})
+	}()
 }
 
 // sweep gives back the permits of requesters that never released them.
@@ -267,7 +350,7 @@ func (s *limiterServer) sweep() {
 	defer t.Stop()
 	for {
 		select {
-		case <-s.done:
+		case <-s.ctx.Done():
 			return
 		case now := <-t.C:
 			var expired []rest.Permit
@@ -294,8 +377,10 @@ func (s *limiterServer) sweep() {
 	}
 }
 
-func answer(m *nats.Msg, g limiterGrant) {
-	data, _ := json.Marshal(g)
+func answer(m *nats.Msg, g limiterGrant) { respondJSON(m, g) }
+
+func respondJSON(m *nats.Msg, v any) {
+	data, _ := json.Marshal(v)
 	m.Respond(data)
 }
 
@@ -333,6 +418,13 @@ type remotePermit struct{ id string }
 // NewRemoteLimiter returns a rest.Limiter that asks the limiter served to
 // every process of the bot (ServeLimiter): give it to rest.New with
 // rest.WithLimiter in every process that shares the token.
+//
+// It keeps the served limiter's rules (rest/ratelimittest passes over
+// NATS): a process's releases are counted before its next Acquire, and
+// an Acquire whose context ends returns only once the server has ended
+// it (waiting at most 5 s), so it holds no place in a queue; if the
+// server granted it just before, Acquire returns the permit, as an
+// in-process limiter may when the context ends as it grants.
 func NewRemoteLimiter(cfg RemoteLimiterConfig) (rest.Limiter, error) {
 	if cfg.NATS == nil {
 		return nil, errors.New("cluster: RemoteLimiterConfig.NATS is required")
@@ -359,8 +451,15 @@ func (r *remoteLimiter) Acquire(ctx context.Context, route rest.Route) (rest.Per
 	m, err := r.cfg.NATS.RequestWithContext(ctx, r.n.limiterAcquire(), data)
 	if err != nil {
 		if ctx.Err() != nil {
-			// The server may grant it still: say it is not wanted.
-			r.giveBack(req.ID, rest.Answer{At: time.Now()})
+			// The server may grant it still: say it is not wanted, and
+			// wait until the server holds nothing for it, so that what
+			// the caller does next finds its place free.
+			if r.withdraw(req.ID) {
+				// Granted before the server heard the caller gave up,
+				// as an in-process limiter may grant while the context
+				// ends: the caller has the permit and releases it.
+				return rest.Permit{Route: route, Ref: remotePermit{req.ID}}, nil
+			}
 			return rest.Permit{}, ctx.Err()
 		}
 		if r.cfg.Strict {
@@ -394,6 +493,23 @@ func (r *remoteLimiter) Release(p rest.Permit, a rest.Answer) {
 		return
 	}
 	r.giveBack(rp.id, a)
+}
+
+// withdraw ends an Acquire the server may still be deciding and waits
+// (at most opTimeout) until the server has ended it. It reports whether
+// the server had granted it first.
+func (r *remoteLimiter) withdraw(id string) (granted bool) {
+	data, _ := json.Marshal(limiterRelease{ID: id, Answer: rest.Answer{At: time.Now()}, Withdraw: true})
+	m, err := r.cfg.NATS.Request(r.n.limiterRelease(), data, opTimeout)
+	if err != nil {
+		r.cfg.Logger.Warn("withdrawing a REST acquire failed; the server gives any permit back in a minute", "err", err)
+		return false
+	}
+	var w limiterWithdrawn
+	if json.Unmarshal(m.Data, &w) != nil {
+		return false
+	}
+	return w.Granted
 }
 
 func (r *remoteLimiter) giveBack(id string, a rest.Answer) {

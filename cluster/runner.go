@@ -52,6 +52,18 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 	}
 	shardCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// leaseCtx ends when the lease is lost: a publish under way stops
+	// waiting for NATS, so that the shard's events keep flowing and its
+	// close is not held up behind them.
+	leaseCtx, loseLease := context.WithCancel(ctx)
+	defer loseLease()
+	go func() {
+		select {
+		case <-o.lost:
+			loseLease()
+		case <-leaseCtx.Done():
+		}
+	}()
 	go s.Run(shardCtx)
 	// Commands for the shard come here while this node runs it; the
 	// subscription ends as soon as the shard is told to stop, so that
@@ -78,6 +90,12 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 		abandoned bool
 	)
 	stopC, lostC := o.stopped, o.lost
+	var hardStop *time.Timer
+	defer func() {
+		if hardStop != nil {
+			hardStop.Stop()
+		}
+	}()
 	for {
 		select {
 		case <-stopC:
@@ -103,6 +121,15 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 			// the shard's context would end the session (close 1000),
 			// and the next owner could only identify.
 			lostC = nil
+			// Unless the close takes longer than the lease has left: a
+			// lease not renewed in time has a quarter lease left (see
+			// NodeConfig.LeaseTTL), one taken by another node none, and
+			// by then the connection must be gone, whatever it costs
+			// the session.
+			hardStop = time.AfterFunc(nd.cfg.LeaseTTL/4, func() {
+				log.Warn("closing the shard of a lost lease took too long; dropping its connection")
+				cancel()
+			})
 			continue
 		case ev, ok := <-s.Events():
 			if !ok {
@@ -121,7 +148,7 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 						session = id
 					}
 				}
-				if nd.publish(ctx, o, session, e, giveUp, log) {
+				if nd.publish(leaseCtx, o, session, e, giveUp, log) {
 					lastSeq = e.Seq
 				} else {
 					abandoned = true
