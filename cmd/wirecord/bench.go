@@ -12,10 +12,13 @@ import (
 
 	"github.com/wirecord/wirecord/gateway"
 	"github.com/wirecord/wirecord/internal/benchload"
+	"github.com/wirecord/wirecord/shard"
 )
 
 func runBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "bench", "bench [--events N] [--compress LIST] [--shards S] [--rounds R] [--cpuprofile DIR] [--json]")
+	fs := newFlags(e, "bench", "bench [--events N] [--compress LIST] [--shards S] [--rounds R] [--cpuprofile DIR] [--json]\n"+
+		"       wirecord bench --identify S [--max-concurrency M] [--json]\n"+
+		"       wirecord bench --heartbeat [--heartbeat-samples N] [--heartbeat-window W] [--json]")
 	events := fs.Int("events", 50000, "MESSAGE_CREATE events streamed per run")
 	comps := fs.String("compress", "none,zlib-stream,zstd-stream", "transport compressions to measure, comma-separated")
 	shards := fs.Int("shards", 0, "also run S idle shards after READY and ten ~30 KB GUILD_CREATE each, and report peak RSS per shard")
@@ -25,8 +28,20 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up on one run after this long")
 	idle := fs.Duration("idle", 500*time.Millisecond, "with --shards: how long the shards idle before their live heap is read")
 	profDir := fs.String("cpuprofile", "", "write each streaming run's CPU profile to `DIR`/CLIENT-COMPRESSION.pprof")
+	identify := fs.Int("identify", 0, "instead: time S shards from Start to all READY against a fake Discord enforcing the 5 s identify window, next to Discord's floor; fails on any broken rule")
+	maxConc := fs.Int("max-concurrency", 4, "with --identify: the max_concurrency GET /gateway/bot says")
+	heartbeat := fs.Bool("heartbeat", false, "instead: one shard's heartbeat round trip p50/p99, idle and while it streams events as fast as it handles them (50 ms heartbeats)")
+	hbSamples := fs.Int("heartbeat-samples", 200, "with --heartbeat: round trips collected per phase")
+	hbWindow := fs.Int("heartbeat-window", 64, "with --heartbeat: events sent and not yet handled, at most, while streaming (the ACK waits behind them)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *identify != 0 || *heartbeat {
+		if *identify < 0 || *maxConc < 1 || *hbSamples < 1 || *hbWindow < 1 || *timeout <= 0 {
+			return usagef("--identify, --max-concurrency, --heartbeat-samples and --heartbeat-window must be at least 1, --timeout positive")
+		}
+		hb := benchload.HeartbeatConfig{Samples: *hbSamples, Window: *hbWindow, Seed: *seed, Timeout: *timeout}
+		return runBenchModes(ctx, e, *identify, *maxConc, *heartbeat, hb, *asJSON)
 	}
 	if *events < 1 || *shards < 0 || *rounds < 1 || *timeout <= 0 || *idle <= 0 {
 		return usagef("--events and --rounds must be at least 1, --shards not negative, --timeout and --idle positive")
@@ -78,6 +93,58 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d runs failed (%s); their errors are in the report", len(failed), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// modesReport is the JSON of --identify and --heartbeat.
+type modesReport struct {
+	Identify  *benchload.IdentifyResult  `json:"identify,omitempty"`
+	Heartbeat *benchload.HeartbeatResult `json:"heartbeat,omitempty"`
+}
+
+// runBenchModes runs the identify measurement (shards > 0) and the
+// heartbeat one, and prints a line for each (or JSON). Broken rules at the
+// fake Discord fail the command.
+func runBenchModes(ctx context.Context, e *env, shards, maxConc int, heartbeat bool, hb benchload.HeartbeatConfig, asJSON bool) error {
+	var rep modesReport
+	if shards > 0 {
+		if e.stderrIsTerminal {
+			floor := benchload.IdentifyFloor(shards, maxConc, shard.IdentifyInterval)
+			fmt.Fprintf(e.stderr, "identifying %d shards, max_concurrency %d (at least %v)...\n", shards, maxConc, floor)
+		}
+		res, err := benchload.RunIdentify(ctx, benchload.IdentifyConfig{Shards: shards, MaxConcurrency: maxConc, Timeout: hb.Timeout})
+		if err != nil {
+			return fmt.Errorf("bench --identify: %w", err)
+		}
+		rep.Identify = res
+		if !asJSON {
+			res.Print(e.stdout)
+		}
+	}
+	if heartbeat {
+		if e.stderrIsTerminal {
+			fmt.Fprintf(e.stderr, "collecting %d heartbeat round trips idle, then %d streaming...\n", hb.Samples, hb.Samples)
+		}
+		res, err := benchload.RunHeartbeat(ctx, hb)
+		if err != nil {
+			return fmt.Errorf("bench --heartbeat: %w", err)
+		}
+		rep.Heartbeat = res
+		if !asJSON {
+			res.Print(e.stdout)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	}
+	if rep.Identify != nil && len(rep.Identify.Violations) > 0 {
+		return fmt.Errorf("bench --identify: the fake Discord saw %d rules broken (%d of the identify window): %s",
+			len(rep.Identify.Violations), rep.Identify.IdentifyViolations, strings.Join(rep.Identify.Violations, "; "))
 	}
 	return nil
 }

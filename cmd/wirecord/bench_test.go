@@ -86,3 +86,65 @@ func TestBenchWritesACPUProfilePerStreamingRun(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchIdentifyBringsEveryShardReadyWithinTheRules runs `bench
+// --identify` on one wave (no 5 s wait): every shard READY, nothing
+// broken, the floor zero, in the text line and in the JSON.
+func TestBenchIdentifyBringsEveryShardReadyWithinTheRules(t *testing.T) {
+	r := runCmd(t, nil, "bench", "--identify", "3", "--max-concurrency", "4", "--json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var rep struct {
+		Identify  *benchload.IdentifyResult  `json:"identify"`
+		Heartbeat *benchload.HeartbeatResult `json:"heartbeat"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout.String()), &rep); err != nil {
+		t.Fatalf("the report is not JSON: %v\n%s", err, r.stdout)
+	}
+	if rep.Identify == nil || rep.Heartbeat != nil {
+		t.Fatalf("want only an identify result:\n%s", r.stdout)
+	}
+	if id := rep.Identify; id.Shards != 3 || id.MaxConcurrency != 4 || id.Ready != 3 || len(id.Violations) != 0 || id.FloorSeconds != 0 || id.Seconds <= 0 {
+		t.Errorf("identify result %+v: want 3 shards READY, max_concurrency 4, no violations, floor 0", id)
+	}
+
+	r = runCmd(t, nil, "bench", "--identify", "2", "--max-concurrency", "2")
+	if want := "2 shards, max_concurrency 2: all READY in "; r.code != exitOK || !strings.HasPrefix(r.stdout.String(), want) ||
+		!strings.Contains(r.stdout.String(), "identify violations: 0\n") {
+		t.Errorf("exit %d, output %q: want a line starting %q and ending with no violations", r.code, r.stdout, want)
+	}
+}
+
+// TestBenchHeartbeatReportsBothPhases runs `bench --heartbeat` with a few
+// samples: both phases have them and the streaming phase handled events.
+func TestBenchHeartbeatReportsBothPhases(t *testing.T) {
+	r := runCmd(t, nil, "bench", "--heartbeat", "--heartbeat-samples", "4", "--heartbeat-window", "16")
+	out := r.stdout.String()
+	if r.code != exitOK || !strings.HasPrefix(out, "heartbeat round trip: idle p50 ") || !strings.Contains(out, "; streaming (") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, out, r.stderr)
+	}
+	r = runCmd(t, nil, "bench", "--heartbeat", "--heartbeat-samples", "4", "--json")
+	var rep struct {
+		Heartbeat *benchload.HeartbeatResult `json:"heartbeat"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout.String()), &rep); err != nil || rep.Heartbeat == nil {
+		t.Fatalf("exit %d, no heartbeat result in the JSON: %v\n%s", r.code, err, r.stdout)
+	}
+	if hb := rep.Heartbeat; hb.Idle.Samples != 4 || hb.Streaming.Samples != 4 || hb.Events < 1 || hb.Window != 64 {
+		t.Errorf("heartbeat result %+v: want 4 samples a phase, events handled, the default window 64", hb)
+	}
+}
+
+func TestBenchModesRefuseBadNumbers(t *testing.T) {
+	for _, args := range [][]string{
+		{"--identify", "-1"},
+		{"--identify", "4", "--max-concurrency", "0"},
+		{"--heartbeat", "--heartbeat-samples", "0"},
+		{"--heartbeat", "--heartbeat-window", "0"},
+	} {
+		if r := runCmd(t, nil, append([]string{"bench"}, args...)...); r.code != exitUsage {
+			t.Errorf("bench %v: exit %d, want %d (usage)\n%s", args, r.code, exitUsage, r.stderr)
+		}
+	}
+}

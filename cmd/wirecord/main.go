@@ -4,7 +4,8 @@
 //	wirecord tail      print messages (or every event) from a bot's gateway
 //	wirecord gateway   show what GET /gateway/bot says for a token
 //	wirecord fake      run the fake Discord standalone
-//	wirecord bench     measure events/s, CPU, allocations and memory per event and per shard
+//	wirecord bench     measure events/s, CPU, allocations and memory per event and per shard;
+//	                   --identify: time to all READY; --heartbeat: heartbeat round trips
 //	wirecord node      run a cluster node on NATS (runs wirecord-cluster)
 //
 // Every command takes --help.

@@ -1,0 +1,280 @@
+package benchload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wirecord/wirecord/discord"
+	"github.com/wirecord/wirecord/discordtest"
+	"github.com/wirecord/wirecord/gateway"
+	"github.com/wirecord/wirecord/internal/benchload/payload"
+	"github.com/wirecord/wirecord/rest"
+	"github.com/wirecord/wirecord/shard"
+)
+
+// HeartbeatConfig says what RunHeartbeat measures. Zero values mean the
+// defaults.
+type HeartbeatConfig struct {
+	// Samples is how many heartbeat round trips each phase collects.
+	// Default 200.
+	Samples int
+	// Interval is the heartbeat interval the fake Discord sends in Hello.
+	// Default 50 ms.
+	Interval time.Duration
+	// Window is how many events may be sent and not yet handled while
+	// streaming: the fake Discord drops a client whose outgoing buffer
+	// fills, so the stream is as fast as the shard handles it, with at
+	// most Window events queued ahead of an ACK. The streaming round trip
+	// grows with it (about Window events' time at the stream's rate);
+	// 64 keeps the rate within a few percent of what larger windows get.
+	// Default 64.
+	Window int
+	// Seed chooses the generated messages. Default 1.
+	Seed uint64
+	// Timeout bounds the run. Default 5 minutes.
+	Timeout time.Duration
+}
+
+// LatencyStats summarise one phase's heartbeat round trips.
+type LatencyStats struct {
+	Samples int     `json:"samples"`
+	P50Ms   float64 `json:"p50_ms"`
+	P99Ms   float64 `json:"p99_ms"`
+	MaxMs   float64 `json:"max_ms"`
+}
+
+// HeartbeatResult is one shard's heartbeat round trips idle and while it
+// streams events as fast as it handles them.
+type HeartbeatResult struct {
+	IntervalMs float64      `json:"interval_ms"`
+	Window     int          `json:"window"`
+	Idle       LatencyStats `json:"idle"`
+	Streaming  LatencyStats `json:"streaming"`
+	// Events were handled during the streaming phase, EventsPerSecond
+	// over its wall time.
+	Events          int64   `json:"events"`
+	EventsPerSecond float64 `json:"events_per_second"`
+	// Reconnects counts connections the shard remade (a zombie, say).
+	Reconnects int64 `json:"reconnects"`
+	// Source says where the round trips were read.
+	Source string `json:"source"`
+}
+
+// latencySource is HeartbeatResult.Source.
+const latencySource = "shard.Metrics.Latency, called once per heartbeat ACK"
+
+// hbMetrics is the shard's Metrics: it keeps the round trips of the phase
+// under way. The first ACK of a phase is dropped: its heartbeat may have
+// been sent in the previous one.
+type hbMetrics struct {
+	mu      sync.Mutex
+	phase   int // 0: warming up, 1: idle, 2: streaming, 3: done
+	skip    bool
+	want    int
+	samples [3][]time.Duration
+	full    chan struct{} // signalled when the phase has want samples
+
+	reconnects atomic.Int64
+}
+
+func (h *hbMetrics) Latency(_ int, d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.skip {
+		h.skip = false
+		return
+	}
+	if h.phase < 1 || h.phase > 2 {
+		return
+	}
+	s := &h.samples[h.phase]
+	if len(*s) < h.want {
+		*s = append(*s, d)
+		if len(*s) == h.want {
+			signal(h.full)
+		}
+	}
+}
+
+func (h *hbMetrics) Reconnect(int, string) { h.reconnects.Add(1) }
+func (*hbMetrics) Session(int, string)     {}
+func (*hbMetrics) QueueDepth(int, int)     {}
+func (*hbMetrics) Event(int, string)       {}
+func (h *hbMetrics) setPhase(p int)        { h.mu.Lock(); h.phase, h.skip = p, true; h.mu.Unlock() }
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+func (h *hbMetrics) phaseSamples(p int) []time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.samples[p])
+}
+
+// waitFull waits for the phase under way to have its samples.
+func (h *hbMetrics) waitFull(ctx context.Context, fatal <-chan error) error {
+	select {
+	case <-h.full:
+		return nil
+	case err := <-fatal:
+		return fmt.Errorf("the shard stopped: %w", err)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// RunHeartbeat starts a fake Discord with a short heartbeat interval and
+// one shard, collects heartbeat round trips while the shard idles, then
+// while the fake sends it MESSAGE_CREATEs (seeded, 1.5 KiB on average,
+// decoded by a typed handler) as fast as the shard handles them.
+func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, error) {
+	if cfg.Samples <= 0 {
+		cfg.Samples = 200
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = 50 * time.Millisecond
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = 64
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+
+	// The engine lets heartbeats take at most half of the send budget;
+	// the grace is long, so that a late heartbeat is measured (as a late
+	// ACK), not closed with 4009.
+	sendLimit := max(gateway.DefaultSendLimit, int(4*time.Minute/cfg.Interval))
+	srv, err := discordtest.Start(discordtest.WithHeartbeatInterval(cfg.Interval),
+		discordtest.WithHeartbeatGrace(10*time.Second), discordtest.WithSendLimit(sendLimit, time.Minute))
+	if err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: %w", err)
+	}
+	defer srv.Close()
+
+	// The messages' d, built before the clock starts and sent in turn.
+	msgs := make([]json.RawMessage, 512)
+	for i := range msgs {
+		var p struct {
+			D json.RawMessage `json:"d"`
+		}
+		if err := json.Unmarshal(payload.MessageCreate(cfg.Seed, i+1), &p); err != nil {
+			return nil, fmt.Errorf("benchload: heartbeat: generated message %d: %w", i+1, err)
+		}
+		msgs[i] = p.D
+	}
+
+	met := &hbMetrics{want: cfg.Samples, full: make(chan struct{}, 1)}
+	m, err := shard.NewManager(shard.ManagerConfig{
+		Token:      discord.NewToken(srv.Token),
+		Intents:    discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
+		ShardCount: 1,
+		REST:       rest.New(srv.Token, rest.WithBaseURL(srv.APIURL)),
+		Gateway:    gateway.Config{SendLimit: sendLimit, SendWindow: time.Minute},
+		Metrics:    met,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: %w", err)
+	}
+	// inFlight holds a token per event sent and not yet handled.
+	inFlight := make(chan struct{}, cfg.Window)
+	var handled atomic.Int64
+	shard.On(m, func(ctx context.Context, e *discord.MessageCreate) {
+		handled.Add(1)
+		select {
+		case <-inFlight:
+		default: // a replayed event after a resume
+		}
+	})
+	if err := m.Start(ctx); err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: start: %w", err)
+	}
+	defer func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer ccancel()
+		m.Close(cctx, gateway.CloseEndSession)
+	}()
+	if err := m.WaitReady(ctx); err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: shard not READY: %w", err)
+	}
+	conn := srv.ConnForShard(0)
+	if conn == nil {
+		return nil, errors.New("benchload: heartbeat: the fake Discord has no connection for shard 0")
+	}
+
+	met.setPhase(1)
+	if err := met.waitFull(ctx, m.Fatal()); err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: idle phase: %w", err)
+	}
+
+	met.setPhase(2)
+	start := time.Now()
+	before := handled.Load()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case inFlight <- struct{}{}:
+			case <-stop:
+				return
+			}
+			conn.SendEvent(discord.EventMessageCreate, msgs[i%len(msgs)])
+		}
+	}()
+	err = met.waitFull(ctx, m.Fatal())
+	took := time.Since(start)
+	events := handled.Load() - before
+	met.setPhase(3)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: streaming phase (%d events handled): %w", events, err)
+	}
+
+	return &HeartbeatResult{
+		IntervalMs: float64(cfg.Interval) / float64(time.Millisecond), Window: cfg.Window,
+		Idle: latencyStats(met.phaseSamples(1)), Streaming: latencyStats(met.phaseSamples(2)),
+		Events: events, EventsPerSecond: float64(events) / took.Seconds(),
+		Reconnects: met.reconnects.Load(), Source: latencySource,
+	}, nil
+}
+
+// latencyStats sorts d and reads its percentiles (nearest rank).
+func latencyStats(d []time.Duration) LatencyStats {
+	if len(d) == 0 {
+		return LatencyStats{}
+	}
+	slices.Sort(d)
+	rank := func(p float64) float64 {
+		i := int(p*float64(len(d))+0.999999) - 1
+		return ms(d[min(max(i, 0), len(d)-1)])
+	}
+	return LatencyStats{Samples: len(d), P50Ms: rank(0.50), P99Ms: rank(0.99), MaxMs: ms(d[len(d)-1])}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// Print writes the result as one line.
+func (r *HeartbeatResult) Print(w io.Writer) {
+	fmt.Fprintf(w, "heartbeat round trip: idle p50 %.2f ms p99 %.2f ms; streaming (%.0f events/s) p50 %.2f ms p99 %.2f ms: p99 %+.2f ms\n",
+		r.Idle.P50Ms, r.Idle.P99Ms, r.EventsPerSecond, r.Streaming.P50Ms, r.Streaming.P99Ms, r.Streaming.P99Ms-r.Idle.P99Ms)
+	fmt.Fprintf(w, "(%d samples a phase, heartbeat every %g ms, at most %d events queued ahead of an ACK, %d reconnects; round trips from %s)\n",
+		r.Idle.Samples, r.IntervalMs, r.Window, r.Reconnects, r.Source)
+}
