@@ -32,7 +32,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	maxConc := fs.Int("max-concurrency", 4, "with --identify: the max_concurrency GET /gateway/bot says")
 	heartbeat := fs.Bool("heartbeat", false, "instead: one shard's heartbeat round trip p50/p99, idle and while it streams events as fast as it handles them (50 ms heartbeats)")
 	hbSamples := fs.Int("heartbeat-samples", 200, "with --heartbeat: round trips collected per phase")
-	hbWindow := fs.Int("heartbeat-window", 64, "with --heartbeat: events sent and not yet handled, at most, while streaming (the ACK waits behind them)")
+	hbWindow := fs.Int("heartbeat-window", 64, "with --heartbeat: events sent and not yet handled, at most, while streaming")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

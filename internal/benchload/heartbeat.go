@@ -3,7 +3,6 @@ package benchload
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,10 +11,8 @@ import (
 	"time"
 
 	"github.com/wirecord/wirecord/discord"
-	"github.com/wirecord/wirecord/discordtest"
 	"github.com/wirecord/wirecord/gateway"
 	"github.com/wirecord/wirecord/internal/benchload/payload"
-	"github.com/wirecord/wirecord/rest"
 	"github.com/wirecord/wirecord/shard"
 )
 
@@ -25,16 +22,14 @@ type HeartbeatConfig struct {
 	// Samples is how many heartbeat round trips each phase collects.
 	// Default 200.
 	Samples int
-	// Interval is the heartbeat interval the fake Discord sends in Hello.
+	// Interval is the heartbeat interval the server sends in Hello.
 	// Default 50 ms.
 	Interval time.Duration
 	// Window is how many events may be sent and not yet handled while
-	// streaming: the fake Discord drops a client whose outgoing buffer
-	// fills, so the stream is as fast as the shard handles it, with at
-	// most Window events queued ahead of an ACK. The streaming round trip
-	// grows with it (about Window events' time at the stream's rate);
-	// 64 keeps the rate within a few percent of what larger windows get.
-	// Default 64.
+	// streaming: the server sends as fast as the shard handles events,
+	// with at most Window of them between its socket and the handler, and
+	// sends each ACK before its next event. An ACK then waits only for
+	// the events already in the socket ahead of it. Default 64.
 	Window int
 	// Seed chooses the generated messages. Default 1.
 	Seed uint64
@@ -132,10 +127,11 @@ func (h *hbMetrics) waitFull(ctx context.Context, fatal <-chan error) error {
 	}
 }
 
-// RunHeartbeat starts a fake Discord with a short heartbeat interval and
-// one shard, collects heartbeat round trips while the shard idles, then
-// while the fake sends it MESSAGE_CREATEs (seeded, 1.5 KiB on average,
-// decoded by a typed handler) as fast as the shard handles them.
+// RunHeartbeat starts a minimal gateway on 127.0.0.1 (hbServer) with a
+// short heartbeat interval and one shard, collects heartbeat round trips
+// while the shard idles, then while the server sends it MESSAGE_CREATEs
+// (seeded, 1.7 KB on average, decoded by a typed handler) as fast as the
+// shard handles them.
 func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, error) {
 	if cfg.Samples <= 0 {
 		cfg.Samples = 200
@@ -155,17 +151,6 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
-	// The engine lets heartbeats take at most half of the send budget;
-	// the grace is long, so that a late heartbeat is measured (as a late
-	// ACK), not closed with 4009.
-	sendLimit := max(gateway.DefaultSendLimit, int(4*time.Minute/cfg.Interval))
-	srv, err := discordtest.Start(discordtest.WithHeartbeatInterval(cfg.Interval),
-		discordtest.WithHeartbeatGrace(10*time.Second), discordtest.WithSendLimit(sendLimit, time.Minute))
-	if err != nil {
-		return nil, fmt.Errorf("benchload: heartbeat: %w", err)
-	}
-	defer srv.Close()
-
 	// The messages' d, built before the clock starts and sent in turn.
 	msgs := make([]json.RawMessage, 512)
 	for i := range msgs {
@@ -177,28 +162,30 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 		}
 		msgs[i] = p.D
 	}
+	srv, err := newHBServer(int(cfg.Interval/time.Millisecond), msgs, cfg.Window)
+	if err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: %w", err)
+	}
+	defer srv.Close()
 
+	// The engine lets heartbeats take at most half of the send budget.
+	sendLimit := max(gateway.DefaultSendLimit, int(4*time.Minute/cfg.Interval))
 	met := &hbMetrics{want: cfg.Samples, full: make(chan struct{}, 1)}
 	m, err := shard.NewManager(shard.ManagerConfig{
-		Token:      discord.NewToken(srv.Token),
+		Token:      discord.NewToken(Token),
 		Intents:    discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		ShardCount: 1,
-		REST:       rest.New(srv.Token, rest.WithBaseURL(srv.APIURL)),
-		Gateway:    gateway.Config{SendLimit: sendLimit, SendWindow: time.Minute},
+		Gateway:    gateway.Config{URL: srv.URL, Compression: gateway.CompressNone, SendLimit: sendLimit, SendWindow: time.Minute},
+		Queue:      instantQueue{1},
 		Metrics:    met,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("benchload: heartbeat: %w", err)
 	}
-	// inFlight holds a token per event sent and not yet handled.
-	inFlight := make(chan struct{}, cfg.Window)
 	var handled atomic.Int64
 	shard.On(m, func(ctx context.Context, e *discord.MessageCreate) {
 		handled.Add(1)
-		select {
-		case <-inFlight:
-		default: // a replayed event after a resume
-		}
+		srv.handled()
 	})
 	if err := m.Start(ctx); err != nil {
 		return nil, fmt.Errorf("benchload: heartbeat: start: %w", err)
@@ -211,10 +198,6 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 	if err := m.WaitReady(ctx); err != nil {
 		return nil, fmt.Errorf("benchload: heartbeat: shard not READY: %w", err)
 	}
-	conn := srv.ConnForShard(0)
-	if conn == nil {
-		return nil, errors.New("benchload: heartbeat: the fake Discord has no connection for shard 0")
-	}
 
 	met.setPhase(1)
 	if err := met.waitFull(ctx, m.Fatal()); err != nil {
@@ -224,30 +207,15 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 	met.setPhase(2)
 	start := time.Now()
 	before := handled.Load()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case inFlight <- struct{}{}:
-			case <-stop:
-				return
-			}
-			conn.SendEvent(discord.EventMessageCreate, msgs[i%len(msgs)])
-		}
-	}()
+	srv.startStreaming()
 	err = met.waitFull(ctx, m.Fatal())
 	took := time.Since(start)
 	events := handled.Load() - before
 	met.setPhase(3)
-	close(stop)
-	wg.Wait()
+	srv.stopStreaming()
 	if err != nil {
 		return nil, fmt.Errorf("benchload: heartbeat: streaming phase (%d events handled): %w", events, err)
 	}
-
 	return &HeartbeatResult{
 		IntervalMs: float64(cfg.Interval) / float64(time.Millisecond), Window: cfg.Window,
 		Idle: latencyStats(met.phaseSamples(1)), Streaming: latencyStats(met.phaseSamples(2)),
