@@ -114,6 +114,12 @@ func guildOf(name string, data json.RawMessage) string {
 	return v.GuildID
 }
 
+// errForeignMessage is wrapped by lastPublished's error when the last
+// message of a shard's subjects is not a dispatch a node published
+// (anyone on the bot's NATS may publish there, and the stream takes it).
+// It is no record of a sequence, and reading again will not change it.
+var errForeignMessage = errors.New("not an event a node published")
+
 // lastPublished returns the session and sequence of the last dispatch of
 // shardID in the stream: the record a new owner resumes from.
 func lastPublished(ctx context.Context, s jetstream.Stream, n names, shardID int) (session string, seq int64, err error) {
@@ -126,7 +132,8 @@ func lastPublished(ctx context.Context, s jetstream.Stream, n names, shardID int
 	}
 	seq, err = strconv.ParseInt(m.Header.Get(HeaderSeq), 10, 64)
 	if err != nil {
-		return "", 0, fmt.Errorf("cluster: shard %d's last event has a bad %s header: %w", shardID, HeaderSeq, err)
+		return "", 0, fmt.Errorf("cluster: shard %d's last message in the stream (stream seq %d) has a bad %s header %q: %w",
+			shardID, m.Sequence, HeaderSeq, m.Header.Get(HeaderSeq), errForeignMessage)
 	}
 	return m.Header.Get(HeaderSession), seq, nil
 }

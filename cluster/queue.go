@@ -196,8 +196,17 @@ func (q *IdentifyQueue) tryGrant(ctx context.Context, key string, shardID int, t
 		return 0, err
 	default:
 		var last grant
-		if err := json.Unmarshal(e.Value(), &last); err != nil {
-			return 0, fmt.Errorf("cluster: identify queue: bad value at %s: %w", key, err)
+		// A grant is stamped at most a write's time ahead: one further
+		// ahead than a whole interval was not written by a node either.
+		err := json.Unmarshal(e.Value(), &last)
+		if err != nil || last.At == 0 || time.Unix(0, last.At).After(now.Add(q.interval)) {
+			// Not a grant a node wrote (a tool, a hand edit): take it
+			// for one made when it was written, so the key's window
+			// still holds, and overwrite it once that has passed.
+			// Reading it again would never give anything else.
+			q.log.Warn("identify queue: the key holds no grant; taking it for one made when it was written",
+				"key", key, "written", e.Created(), "err", err)
+			last = grant{At: e.Created().UnixNano()}
 		}
 		if last.Token == token {
 			// A write of ours whose answer was lost landed after all.
@@ -319,8 +328,16 @@ func (q *IdentifyQueue) tryBudget(ctx context.Context, shardID int) (time.Durati
 		return 0, err
 	}
 	var b budget
-	if err := json.Unmarshal(e.Value(), &b); err != nil {
-		return 0, fmt.Errorf("cluster: identify queue: bad session start budget: %w", err)
+	if err := json.Unmarshal(e.Value(), &b); err != nil || b.ResetAt == 0 {
+		// Not a budget a node wrote: write this node's, as for a
+		// missing one, in its place.
+		q.log.Warn("identify queue: the session start budget is not readable; writing this node's", "err", err)
+		b = budget{Remaining: q.limit.Remaining, Total: q.limit.Total, ResetAt: now.Add(q.limit.ResetAfter).UnixNano()}
+		val, _ := json.Marshal(b)
+		if _, err := q.kv.Update(ctx, budgetKey, val, e.Revision()); err != nil && !conflict(err) {
+			return 0, err
+		}
+		return retryNow, nil
 	}
 	resetAt := time.Unix(0, b.ResetAt)
 	switch {

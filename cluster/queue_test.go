@@ -181,3 +181,42 @@ func TestIdentifyQueueRefusesANegativeShard(t *testing.T) {
 		t.Error("Wait(-1) = nil, want an error")
 	}
 }
+
+// A rate-limit key or the session start budget holding something no
+// node wrote (a hand edit, a tool) holds the shards back no longer than
+// a grant would: reading it again never gives anything else.
+func TestIdentifyQueueOverwritesAKeyNoNodeWrote(t *testing.T) {
+	tc := startCluster(t, 1)
+	js := connectEach(t, tc)[0]
+	const interval = 300 * time.Millisecond
+	for name, tt := range map[string]struct{ key, val string }{
+		"a key that is not json":        {"key.0", "junk"},
+		"a key of another shape":        {"key.0", `{"at":0}`},
+		"a grant in the year 2500":      {"key.0", `{"at":9000000000000000000,"shard":0,"token":"x","confirmed":true}`},
+		"a budget that is not json":     {budgetKey, "junk"},
+		"a budget with no reset":        {budgetKey, `{"remaining":0}`},
+		"a budget of another shape (0)": {budgetKey, `[]`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := QueueConfig{Bucket: uniqueBucket("c"), Interval: interval, Storage: Storage{Memory: true},
+				SessionStartLimit: &shard.SessionStartLimit{Total: 10, Remaining: 10, ResetAfter: time.Hour}}
+			q := newQueue(t, js, cfg)
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			if _, err := q.kv.Put(ctx, tt.key, []byte(tt.val)); err != nil {
+				t.Fatal(err)
+			}
+			began := time.Now()
+			if err := q.Wait(ctx, 0); err != nil {
+				t.Fatalf("Wait with %s = %q: %v", tt.key, tt.val, err)
+			}
+			// The key's window still holds, from when it was written.
+			if tt.key != budgetKey && time.Since(began) < interval/2 {
+				t.Errorf("granted %v after an unreadable key was written, want about %v", time.Since(began), interval)
+			}
+			if err := q.Wait(ctx, 1); err != nil {
+				t.Fatalf("the next Wait: %v", err)
+			}
+		})
+	}
+}

@@ -236,6 +236,9 @@ func (nd *Node) resumeState(ctx context.Context, o *owned, log *slog.Logger) (st
 	}
 	var st storedSession
 	if err := json.Unmarshal(e.Value(), &st); err != nil || st.ID == "" || st.ShardCount != nd.cfg.ShardCount {
+		if err != nil || st.ID == "" {
+			log.Warn("the stored session is not readable; identifying", "err", err)
+		}
 		return nil, true
 	}
 	var (
@@ -244,6 +247,15 @@ func (nd *Node) resumeState(ctx context.Context, o *owned, log *slog.Logger) (st
 	)
 	err = nd.retryNATS(ctx, o, log, "reading the last published event", func(c context.Context) (err error) {
 		sess, seq, err = lastPublished(c, nd.stream, nd.n, o.id)
+		if errors.Is(err, errForeignMessage) {
+			// Waiting would not help: resume from the stored sequence.
+			// Discord replays from there, and what the stream holds
+			// already is de-duplicated by message id.
+			log.Warn("the shard's last message in the stream is not a node's; resuming from the stored session's sequence",
+				"seq", st.Seq, "err", err)
+			sess, seq = "", 0
+			return nil
+		}
 		return err
 	})
 	if err != nil {

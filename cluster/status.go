@@ -142,6 +142,9 @@ func ReadStatus(ctx context.Context, nc *nats.Conn, prefix string) (*Status, err
 			break
 		}
 		sess, seq, err := lastPublished(c, stream, n, id)
+		if errors.Is(err, errForeignMessage) {
+			continue // no published sequence to show
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -40,7 +40,8 @@ type WorkerConfig struct {
 	// it hands an event out again: the longest a lost delivery holds the
 	// events behind it. While handlers run the worker tells the server
 	// the event is in progress, so a slow handler is not redelivered.
-	// Default 5 s.
+	// A request for events that is lost (the server never answers it)
+	// is asked again within half an AckWait. Default 5 s.
 	AckWait time.Duration
 	// Logger receives the worker's log lines. Default: discard.
 	Logger *slog.Logger
@@ -181,7 +182,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: worker: creating consumer %s: %w", w.cfg.Durable, err)
 	}
-	it, err := cons.Messages()
+	it, err := cons.Messages(jetstream.PullHeartbeat(pullHeartbeat(w.cfg.AckWait)))
 	if err != nil {
 		return fmt.Errorf("cluster: worker: reading consumer %s: %w", w.cfg.Durable, err)
 	}
@@ -195,6 +196,14 @@ func (w *Worker) Run(ctx context.Context) error {
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				return nil
+			}
+			if errors.Is(err, jetstream.ErrNoHeartbeat) {
+				// The server did not answer the request for events (it
+				// never got it: the consumer's leader was being elected,
+				// or the server went away). The iterator asks again on
+				// the next call; it is not broken.
+				w.cfg.Logger.Warn("no heartbeat from the consumer; asking for events again", "durable", w.cfg.Durable)
+				continue
 			}
 			return fmt.Errorf("cluster: worker: %w", err)
 		}
@@ -211,6 +220,17 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.cfg.Logger.Warn("acknowledging an event failed; it will be redelivered", "shard", d.ShardID, "seq", d.Seq, "err", err)
 		}
 	}
+}
+
+// pullHeartbeat is the idle heartbeat the worker asks the server for:
+// two missed heartbeats tell it a request for events was lost, and it
+// asks again. A lost request holds the events behind it as a lost
+// delivery does, so it is noticed within half an AckWait (without a
+// heartbeat of its own, the client's default notices it after 30 s).
+func pullHeartbeat(ackWait time.Duration) time.Duration {
+	// nats.go takes 500 ms to 30 s, and under half the request's expiry
+	// (30 s).
+	return min(max(ackWait/4, 500*time.Millisecond), 10*time.Second)
 }
 
 // handleInProgress runs the handlers of d, telling the server every
