@@ -12,6 +12,11 @@
 //   - a key holding ſ (U+017F) or the Kelvin sign (U+212A), which
 //     encoding/json matches to a field with s or k and segmentio/encoding
 //     does not always: input holding either goes to encoding/json;
+//   - nesting deeper than encoding/json's 10,000 levels, which it refuses
+//     and segmentio/encoding follows without a bound (6 s and 1 GB of
+//     stack for a 16 MiB chain of referenced_message, a fatal stack
+//     overflow past 22 MB): such input goes to encoding/json, which
+//     refuses it at once;
 //   - input segmentio/encoding refuses (it refuses [] for a fixed-size
 //     array such as READY's shard, which encoding/json takes): on an error
 //     encoding/json decodes again, and its error is the one returned.
@@ -29,7 +34,7 @@ import (
 
 // Unmarshal decodes data into v as encoding/json.Unmarshal does, faster.
 func Unmarshal(data []byte, v any) error {
-	if foldsToASCII(data) {
+	if encodingJSONOnly(data) {
 		return json.Unmarshal(data, v)
 	}
 	if err := segment.Unmarshal(data, v); err != nil {
@@ -49,7 +54,7 @@ func UnmarshalFresh(data []byte, v any) error {
 	if fastjson.Decode(data, v) {
 		return nil
 	}
-	if foldsToASCII(data) {
+	if encodingJSONOnly(data) {
 		return json.Unmarshal(data, v)
 	}
 	if err := segment.Unmarshal(data, v); err != nil {
@@ -57,6 +62,38 @@ func UnmarshalFresh(data []byte, v any) error {
 		return json.Unmarshal(data, v)
 	}
 	return nil
+}
+
+// encodingJSONOnly reports whether data is input segmentio/encoding
+// would decode differently from encoding/json.
+func encodingJSONOnly(data []byte) bool {
+	return foldsToASCII(data) || len(data) > maxNesting && tooDeep(data)
+}
+
+// maxNesting is encoding/json's bound on nested arrays and objects.
+const maxNesting = 10000
+
+// tooDeep reports whether data nests arrays and objects deeper than
+// encoding/json allows (only an input longer than maxNesting can).
+func tooDeep(data []byte) bool {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '[', '{':
+			if depth++; depth > maxNesting {
+				return true
+			}
+		case ']', '}':
+			depth--
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return false
 }
 
 // foldsToASCII reports whether data holds, raw or \u-escaped, one of the
