@@ -6,16 +6,45 @@
 // flags, amd64 and arm64 alike). FuzzUnmarshalMatchesEncodingJSON holds it to
 // encoding/json's answers on our models: the same values, and an error
 // exactly when encoding/json returns one.
+//
+// Where segmentio/encoding answers differently, encoding/json decides
+// (TestHostileValuesDecodeAsEncodingJSON finds these):
+//   - a key holding ſ (U+017F) or the Kelvin sign (U+212A), which
+//     encoding/json matches to a field with s or k and segmentio/encoding
+//     does not always: input holding either goes to encoding/json;
+//   - nesting deeper than encoding/json's 10,000 levels, which it refuses
+//     and segmentio/encoding follows without a bound (6 s and 1 GB of
+//     stack for a 16 MiB chain of referenced_message, a fatal stack
+//     overflow past 22 MB): such input goes to encoding/json, which
+//     refuses it at once;
+//   - input segmentio/encoding refuses (it refuses [] for a fixed-size
+//     array such as READY's shard, which encoding/json takes): on an error
+//     encoding/json decodes again, and its error is the one returned.
 package jsondec
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+
 	segment "github.com/segmentio/encoding/json"
 
 	"github.com/wirecord/wirecord/internal/fastjson"
 )
 
 // Unmarshal decodes data into v as encoding/json.Unmarshal does, faster.
-func Unmarshal(data []byte, v any) error { return segment.Unmarshal(data, v) }
+func Unmarshal(data []byte, v any) error {
+	if encodingJSONOnly(data) {
+		return json.Unmarshal(data, v)
+	}
+	if err := segment.Unmarshal(data, v); err != nil {
+		// Decoding is idempotent and segmentio/encoding stored only what
+		// data holds, so encoding/json over its partial answer is
+		// encoding/json's answer.
+		return json.Unmarshal(data, v)
+	}
+	return nil
+}
 
 // UnmarshalFresh is Unmarshal for a v that points to a zero value (a
 // value just made with new): the hot event types go through the decoders
@@ -25,5 +54,67 @@ func UnmarshalFresh(data []byte, v any) error {
 	if fastjson.Decode(data, v) {
 		return nil
 	}
-	return segment.Unmarshal(data, v)
+	if encodingJSONOnly(data) {
+		return json.Unmarshal(data, v)
+	}
+	if err := segment.Unmarshal(data, v); err != nil {
+		reflect.ValueOf(v).Elem().SetZero()
+		return json.Unmarshal(data, v)
+	}
+	return nil
+}
+
+// encodingJSONOnly reports whether data is input segmentio/encoding
+// would decode differently from encoding/json.
+func encodingJSONOnly(data []byte) bool {
+	return foldsToASCII(data) || len(data) > maxNesting && tooDeep(data)
+}
+
+// maxNesting is encoding/json's bound on nested arrays and objects.
+const maxNesting = 10000
+
+// tooDeep reports whether data nests arrays and objects deeper than
+// encoding/json allows (only an input longer than maxNesting can).
+func tooDeep(data []byte) bool {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '[', '{':
+			if depth++; depth > maxNesting {
+				return true
+			}
+		case ']', '}':
+			depth--
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return false
+}
+
+// foldsToASCII reports whether data holds, raw or \u-escaped, one of the
+// two runes encoding/json folds to an ASCII letter when it matches keys
+// to fields: ſ (U+017F, to S) and the Kelvin sign (U+212A, to K). Both are
+// rare in text, so input holding them anywhere is sent to encoding/json.
+func foldsToASCII(data []byte) bool {
+	if bytes.Contains(data, []byte("\u017f")) || bytes.Contains(data, []byte("\u212a")) {
+		return true
+	}
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte(`\u`))
+		if j < 0 {
+			return false
+		}
+		i += j + 2
+		if len(data)-i >= 4 {
+			h := data[i : i+4]
+			if string(h[:3]) == "017" && h[3]|0x20 == 'f' || string(h[:3]) == "212" && h[3]|0x20 == 'a' {
+				return true
+			}
+		}
+	}
 }
