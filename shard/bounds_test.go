@@ -76,7 +76,14 @@ func TestStartBuildsShardsAsTheQueueAdmitsThem(t *testing.T) {
 	if n := m.ShardCount(); n != shards {
 		t.Fatalf("shard count %d, want %d", n, shards)
 	}
-	// Shard 0 identified; shard 1, the next wave, waits in the queue.
+	// Shard 0 identified; shard 1, the next wave, waits in the queue. The
+	// wave after shard 0 is built on the launch goroutine once shard 0's
+	// permit was granted, which may come just after the fake recorded the
+	// IDENTIFY; no third shard can come before shard 1's permit, a
+	// minute away.
+	for len(m.Shards()) < 2 && ctx.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
 	if n := len(m.Shards()); n != 2 {
 		t.Errorf("%d shards built while the queue admitted 1, want 2 (one wave ahead)", n)
 	}
