@@ -353,3 +353,64 @@ func BenchmarkTooDeep(b *testing.B) {
 		}
 	}
 }
+
+// nestedSnapshots is a message whose snapshot holds a message whose
+// snapshot holds... levels deep (three levels of nesting each, within the
+// fast path's 512), the innermost with content of size bytes.
+func nestedSnapshots(levels, size int) []byte {
+	const open, close = `{"message_snapshots":[{"message":`, `}]}`
+	inner := `{"content":"` + strings.Repeat("a", size) + `"}`
+	return []byte(strings.Repeat(open, levels) + inner + strings.Repeat(close, levels))
+}
+
+// BenchmarkNestedArrays compares encoding/json and UnmarshalFresh on
+// arrays of structs nested as deep as the fast path goes, with a large
+// value at the bottom: the generated decoders count an array's elements
+// before decoding them, and each level counts everything below it again.
+func BenchmarkNestedArrays(b *testing.B) {
+	for _, c := range []struct{ levels, size int }{{1, 1 << 20}, {160, 0}, {160, 1 << 10}, {160, 1 << 20}} {
+		in := nestedSnapshots(c.levels, c.size)
+		for _, dec := range []struct {
+			name string
+			fn   func([]byte, any) error
+		}{{"encoding_json", json.Unmarshal}, {"segmentio", Unmarshal}, {"fresh", UnmarshalFresh}} {
+			b.Run(fmt.Sprintf("levels=%d/size=%d/%s", c.levels, c.size, dec.name), func(b *testing.B) {
+				b.SetBytes(int64(len(in)))
+				for b.Loop() {
+					var v discord.MessageCreate
+					if err := dec.fn(in, &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// Arrays of structs nested deep would make the generated decoders count
+// the innermost bytes once per level (each array counts its elements
+// before decoding them); past four times the input they give up, and
+// UnmarshalFresh reads the input once with encoding/json. Shallow nesting,
+// as Discord sends, stays on the fast path.
+func TestDeeplyNestedArraysLeaveTheFastPath(t *testing.T) {
+	for _, c := range []struct {
+		levels int
+		fast   bool
+	}{{1, true}, {3, true}, {160, false}} {
+		in := nestedSnapshots(c.levels, 1<<10)
+		var got discord.MessageCreate
+		if fast := fastjson.Decode(in, &got); fast != c.fast {
+			t.Errorf("%d levels: the generated decoder took it: %v, want %v", c.levels, fast, c.fast)
+		}
+		var want, fresh discord.MessageCreate
+		if err := json.Unmarshal(in, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := UnmarshalFresh(in, &fresh); err != nil {
+			t.Fatalf("%d levels: %v", c.levels, err)
+		}
+		if !reflect.DeepEqual(want, fresh) {
+			t.Errorf("%d levels: UnmarshalFresh decodes differently from encoding/json", c.levels)
+		}
+	}
+}
