@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 func runBench(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "bench", "bench [--events N] [--compress LIST] [--shards S] [--rounds R] [--cpuprofile DIR] [--json]\n"+
 		"       wirecord bench --identify S [--max-concurrency M] [--json]\n"+
-		"       wirecord bench --heartbeat [--heartbeat-samples N] [--heartbeat-window W] [--json]")
+		"       wirecord bench --heartbeat [--heartbeat-samples N] [--heartbeat-window W] [--heartbeat-in-process] [--json]")
 	events := fs.Int("events", 50000, "MESSAGE_CREATE events streamed per run")
 	comps := fs.String("compress", "none,zlib-stream,zstd-stream", "transport compressions to measure, comma-separated")
 	shards := fs.Int("shards", 0, "also run S idle shards after READY and ten ~30 KB GUILD_CREATE each, and report peak RSS per shard")
@@ -33,6 +34,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	heartbeat := fs.Bool("heartbeat", false, "instead: one shard's heartbeat round trip p50/p99, idle and while it streams events as fast as it handles them (50 ms heartbeats)")
 	hbSamples := fs.Int("heartbeat-samples", 200, "with --heartbeat: round trips collected per phase")
 	hbWindow := fs.Int("heartbeat-window", 64, "with --heartbeat: events sent and not yet handled, at most, while streaming")
+	hbInProcess := fs.Bool("heartbeat-in-process", false, "with --heartbeat: run the gateway in this process (its goroutines then share the shard's processors) instead of in a process of its own, as Discord is")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +43,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return usagef("--identify, --max-concurrency, --heartbeat-samples and --heartbeat-window must be at least 1, --timeout positive")
 		}
 		hb := benchload.HeartbeatConfig{Samples: *hbSamples, Window: *hbWindow, Seed: *seed, Timeout: *timeout}
+		if !*hbInProcess {
+			hb.ServerCommand = selfCommand
+		}
 		return runBenchModes(ctx, e, *identify, *maxConc, *heartbeat, hb, *asJSON)
 	}
 	if *events < 1 || *shards < 0 || *rounds < 1 || *timeout <= 0 || *idle <= 0 {
@@ -151,3 +156,13 @@ func runBenchModes(ctx context.Context, e *env, shards, maxConc int, heartbeat b
 
 // stderrIsTerminal reports whether os.Stderr is a terminal.
 func stderrIsTerminal() bool { return isTerminal(os.Stderr) }
+
+// selfCommand runs this program again, as the heartbeat measurement's
+// gateway (main checks benchload.IsHeartbeatServer first).
+func selfCommand(ctx context.Context) *exec.Cmd {
+	self, err := os.Executable()
+	if err != nil {
+		self = os.Args[0]
+	}
+	return exec.CommandContext(ctx, self)
+}

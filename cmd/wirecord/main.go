@@ -22,6 +22,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/wirecord/wirecord/internal/benchload"
 )
 
 // Exit codes.
@@ -71,11 +73,25 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
 func main() {
+	serveHeartbeatGateway()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTerminal: isTerminal(os.Stdout),
 		stderrIsTerminal: stderrIsTerminal()}
 	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+// serveHeartbeatGateway serves and exits if wirecord bench --heartbeat
+// started this process as its gateway (see selfCommand).
+func serveHeartbeatGateway() {
+	if !benchload.IsHeartbeatServer() {
+		return
+	}
+	if err := benchload.HeartbeatServerMain(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "wirecord:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
 
 func isTerminal(f *os.File) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +18,13 @@ import (
 	"github.com/wirecord/wirecord/discordtest"
 	"github.com/wirecord/wirecord/gateway"
 )
+
+// TestMain lets this test binary be bench --heartbeat's gateway process,
+// as the wirecord binary is (os.Executable is the test binary here).
+func TestMain(m *testing.M) {
+	serveHeartbeatGateway()
+	os.Exit(m.Run())
+}
 
 // syncBuffer is an output that tests can wait on.
 type syncBuffer struct {

@@ -2,9 +2,9 @@ package benchload
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
+	"os/exec"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/gateway"
-	"github.com/wirecord/wirecord/internal/benchload/payload"
 	"github.com/wirecord/wirecord/shard"
 )
 
@@ -35,6 +34,12 @@ type HeartbeatConfig struct {
 	Seed uint64
 	// Timeout bounds the run. Default 5 minutes.
 	Timeout time.Duration
+	// ServerCommand, when set, runs the gateway in another process, as
+	// Discord is: the command it returns must start a program whose main
+	// calls HeartbeatServerMain when IsHeartbeatServer (wirecord does).
+	// Nil runs it in this process, where its goroutines share the
+	// shard's processors.
+	ServerCommand func(context.Context) *exec.Cmd
 }
 
 // LatencyStats summarise one phase's heartbeat round trips.
@@ -151,18 +156,15 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
-	// The messages' d, built before the clock starts and sent in turn.
-	msgs := make([]json.RawMessage, 512)
-	for i := range msgs {
-		var p struct {
-			D json.RawMessage `json:"d"`
-		}
-		if err := json.Unmarshal(payload.MessageCreate(cfg.Seed, i+1), &p); err != nil {
-			return nil, fmt.Errorf("benchload: heartbeat: generated message %d: %w", i+1, err)
-		}
-		msgs[i] = p.D
+	var srv hbGateway
+	var err error
+	if cfg.ServerCommand != nil {
+		srv, err = startHBProcess(ctx, cfg.ServerCommand(ctx), int(cfg.Interval/time.Millisecond), cfg.Window, cfg.Seed)
+	} else if msgs, merr := hbMessages(cfg.Seed); merr != nil {
+		err = merr
+	} else {
+		srv, err = newHBServer(int(cfg.Interval/time.Millisecond), msgs, cfg.Window)
 	}
-	srv, err := newHBServer(int(cfg.Interval/time.Millisecond), msgs, cfg.Window)
 	if err != nil {
 		return nil, fmt.Errorf("benchload: heartbeat: %w", err)
 	}
@@ -175,7 +177,7 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 		Token:      discord.NewToken(Token),
 		Intents:    discord.IntentGuilds | discord.IntentGuildMessages | discord.IntentMessageContent,
 		ShardCount: 1,
-		Gateway:    gateway.Config{URL: srv.URL, Compression: gateway.CompressNone, SendLimit: sendLimit, SendWindow: time.Minute},
+		Gateway:    gateway.Config{URL: srv.url(), Compression: gateway.CompressNone, SendLimit: sendLimit, SendWindow: time.Minute},
 		Queue:      instantQueue{1},
 		Metrics:    met,
 	})
