@@ -107,28 +107,32 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 				defer cancelClose()
 				// Keep the session resumable: the next owner resumes it.
 				if err := s.Close(c, gateway.CloseKeepSession); err != nil {
-					// Last resort, which ends the session: the connection
-					// did not close within the lease time.
-					log.Warn("closing the shard took too long; ending it", "err", err)
-					cancel()
+					// Last resort: the connection did not close within
+					// the lease time. Abort drops it without a close
+					// frame, so the session stays resumable.
+					log.Warn("closing the shard took too long; dropping its connection", "err", err)
+					s.Abort()
 				}
 			}()
 			continue
 		case <-lostC:
 			// Another node may run the shard from now on: publish
 			// nothing more. The close began with stopped (a lost lease
-			// closes it too); it keeps the session resumable: cancelling
-			// the shard's context would end the session (close 1000),
-			// and the next owner could only identify.
+			// closes it too); it keeps the session resumable.
 			lostC = nil
 			// Unless the close takes longer than the lease has left: a
 			// lease not renewed in time has a quarter lease left (see
 			// NodeConfig.LeaseTTL), one taken by another node none, and
-			// by then the connection must be gone, whatever it costs
-			// the session.
+			// by then the connection must be gone. Abort drops it
+			// without a close frame, even with the shard's loop held
+			// up, and the session stays resumable. Cancelling the
+			// shard's context would not do: the loop must take it first
+			// (a close under way then still waits for Discord's answer),
+			// and if it takes it before the close request, it ends the
+			// session with 1000 and the next owner's RESUME is refused.
 			hardStop = time.AfterFunc(nd.cfg.LeaseTTL/4, func() {
 				log.Warn("closing the shard of a lost lease took too long; dropping its connection")
-				cancel()
+				s.Abort()
 			})
 			continue
 		case ev, ok := <-s.Events():
