@@ -244,6 +244,11 @@ func (c *Commander) send(ctx context.Context, shardID int, guildID discord.Guild
 		defer cancel()
 	}
 	subject := c.n.command(shardID)
+	// A context that ended already asks nothing of anyone: the caller
+	// gets its error at once, not a claim about the holder it never asked.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cluster: command to shard %d: %w", shardID, err)
+	}
 	for {
 		dl, _ := ctx.Deadline()
 		req.Timeout = time.Until(dl).Milliseconds()
@@ -273,9 +278,13 @@ func (c *Commander) send(ctx context.Context, shardID int, guildID discord.Guild
 		}
 		if !errors.Is(err, nats.ErrNoResponders) {
 			if ctx.Err() != nil {
-				holder, _ := c.holder(context.WithoutCancel(ctx), shardID)
-				if holder != "" {
-					return nil, &NoOwnerError{ShardID: shardID, GuildID: guildID, Node: holder, Err: ctx.Err()}
+				// Only a holder that had until the deadline to answer
+				// may be dead; a caller that cancelled gave up first.
+				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					holder, _ := c.holder(context.WithoutCancel(ctx), shardID)
+					if holder != "" {
+						return nil, &NoOwnerError{ShardID: shardID, GuildID: guildID, Node: holder, Err: ctx.Err()}
+					}
 				}
 				return nil, fmt.Errorf("cluster: command to shard %d: %w", shardID, ctx.Err())
 			}

@@ -183,3 +183,36 @@ func TestAnInvalidCommandFailsBeforeItIsSent(t *testing.T) {
 		t.Error("NewCommander without NATS: no error")
 	}
 }
+
+// A command whose context has ended already asks nobody: it fails at once
+// with the context's error, and does not name the lease's holder as
+// perhaps dead (it was never asked), whether the context was cancelled or
+// its deadline had passed.
+func TestACommandWithAnEndedContextFailsWithItsErrorAndBlamesNoNode(t *testing.T) {
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 2)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	val, _ := json.Marshal(lease{Node: "a", Acquired: time.Now(), Renewed: time.Now()})
+	if _, err := nd.leases.Put(ctx, leaseKey(0), val); err != nil {
+		t.Fatal(err)
+	}
+	cmd := newCommander(t, tc, CommanderConfig{ShardCount: 2})
+	cancelled, cancelNow := context.WithCancel(ctx)
+	cancelNow()
+	expired, cancelExpired := context.WithDeadline(ctx, time.Now().Add(-time.Second))
+	defer cancelExpired()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{"cancelled", cancelled, context.Canceled},
+		{"past its deadline", expired, context.DeadlineExceeded},
+	} {
+		err := cmd.UpdatePresence(tc.ctx, 1, discord.UpdatePresence{Status: discord.StatusOnline})
+		if !errors.Is(err, tc.want) || errors.Is(err, ErrNoOwner) {
+			t.Errorf("%s: %v, want %v and no NoOwnerError", tc.name, err, tc.want)
+		}
+	}
+}

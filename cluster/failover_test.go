@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -147,11 +148,24 @@ func TestKilledNodesShardsResumeElsewhereAndWorkersSeeEveryEventOnce(t *testing.
 	for id, k := range acceptedIdentifies(srv) {
 		if k != 1 {
 			t.Errorf("shard %d identified %d times, want once", id, k)
+			logShardRecord(t, srv, id)
 		}
 	}
 	checkStream(t, srv, log, shards)
 	for _, v := range srv.Violations() {
 		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
+	}
+}
+
+// logShardRecord logs what the fake saw of one shard (connections,
+// closes, identifies, resumes), messages aside, to tell from a failure
+// how a session was lost.
+func logShardRecord(t *testing.T, srv *discordtest.Server, id int) {
+	t.Helper()
+	for _, r := range srv.Records() {
+		if r.Shard == id && r.Kind != discordtest.KindMessage {
+			t.Logf("shard %d: %s", id, r)
+		}
 	}
 }
 
@@ -566,5 +580,75 @@ func TestOneNATSServerOfThreeKilledMidRunLosesNothing(t *testing.T) {
 	t.Logf("%d resumes after the NATS server died", moved)
 	for _, v := range srv.Violations() {
 		t.Errorf("violation: %s shard %d: %s", v.Rule, v.Shard, v.Detail)
+	}
+}
+
+// A shard whose lease is lost while its close is held up (here its close
+// frame's write blocks, as on a full socket) is still gone within the
+// lease: the hard stop drops the connection. It drops it without a close
+// frame: a 1000 would end the session at Discord, and the next owner
+// could only identify. The next owner resumes.
+func TestALostLeaseWhoseCloseIsHeldUpDropsTheConnectionAndTheShardResumes(t *testing.T) {
+	tc := startCluster(t, 1)
+	srv := newFake(1)
+	t.Cleanup(srv.Close)
+	a := startNode(t, tc, srv, "a", 1)
+	// Runs before the node's cleanup: a connection still held (the
+	// failure this test is for) would keep the node from stopping.
+	t.Cleanup(a.dialer.kill)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, 1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the session stored", func() bool {
+		_, err := a.sessions.Get(ctx, sessionKey(0))
+		return err == nil
+	})
+	base := len(srv.Records())
+
+	// Another node's lease in place of a's: a's next renewal finds it
+	// taken, and its close is held up in writing the close frame.
+	a.dialer.hold()
+	val, _ := json.Marshal(lease{Node: "intruder", Acquired: time.Now(), Renewed: time.Now()})
+	if _, err := a.leases.Put(ctx, leaseKey(0), val); err != nil {
+		t.Fatal(err)
+	}
+	taken := time.Now()
+	select {
+	case <-a.dialer.held:
+	case <-time.After(testLease):
+		t.Fatalf("no close began within %v of the lease being taken", testLease)
+	}
+	// The renewal sees the loss within a quarter lease, and the hard
+	// stop comes a quarter lease later.
+	select {
+	case <-a.dialer.gone:
+		t.Logf("connection dropped %v after the lease was taken (lease %v)", time.Since(taken).Round(time.Millisecond), testLease)
+	case <-time.After(testLease):
+		t.Fatalf("the connection of a lost lease is still open %v later", testLease)
+	}
+
+	// The intruder goes; a claims the shard again and resumes.
+	if err := a.leases.Delete(ctx, leaseKey(0)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+		return r.Seq > base && (r.Kind == discordtest.KindResumed || r.Kind == discordtest.KindIdentified)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != discordtest.KindResumed || strings.HasPrefix(r.Detail, "refused") {
+		t.Errorf("the shard came back with %s, want resumed", r)
+		logShardRecord(t, srv, 0)
+	}
+	for _, c := range srv.AllConns() {
+		if _, recv := c.CloseCodes(); recv == uint16(discord.CloseNormal) || recv == uint16(discord.CloseGoingAway) {
+			t.Errorf("connection %d was closed with %d, which ends the session", c.ID(), recv)
+		}
+	}
+	if n := acceptedIdentifies(srv)[0]; n != 1 {
+		t.Errorf("shard 0 identified %d times, want once", n)
 	}
 }

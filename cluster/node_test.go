@@ -21,10 +21,17 @@ import (
 // killDialer dials like net.Dialer until killed; then it drops every
 // connection it made, without a close frame, and refuses new ones: what
 // Discord sees when a machine dies.
+//
+// After hold, the next write on one of its connections blocks, as on a
+// full socket, until that connection is closed (held is closed when it
+// begins, gone when the connection is closed).
 type killDialer struct {
 	mu    sync.Mutex
 	dead  bool
 	conns []net.Conn
+
+	holding    bool
+	held, gone chan struct{}
 }
 
 func (d *killDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -34,10 +41,46 @@ func (d *killDialer) DialContext(ctx context.Context, network, addr string) (net
 		return nil, errors.New("killDialer: the machine is dead")
 	}
 	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-	if err == nil {
-		d.conns = append(d.conns, c)
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	hc := &holdConn{Conn: c, d: d, closed: make(chan struct{})}
+	d.conns = append(d.conns, hc)
+	return hc, nil
+}
+
+// hold makes the next write block until its connection is closed.
+func (d *killDialer) hold() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.holding, d.held, d.gone = true, make(chan struct{}), make(chan struct{})
+}
+
+// holdConn is a connection of a killDialer.
+type holdConn struct {
+	net.Conn
+	d         *killDialer
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+func (c *holdConn) Write(b []byte) (int, error) {
+	c.d.mu.Lock()
+	holding, held, gone := c.d.holding, c.d.held, c.d.gone
+	c.d.holding = false
+	c.d.mu.Unlock()
+	if !holding {
+		return c.Conn.Write(b)
+	}
+	close(held)
+	<-c.closed
+	close(gone)
+	return 0, net.ErrClosed
+}
+
+func (c *holdConn) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return c.Conn.Close()
 }
 
 func (d *killDialer) kill() {

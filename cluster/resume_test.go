@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/wirecord/wirecord/discord"
+	"github.com/wirecord/wirecord/discordtest"
 	"github.com/wirecord/wirecord/gateway"
 )
 
@@ -117,5 +121,139 @@ func TestACorruptSessionRecordMeansIdentify(t *testing.T) {
 				t.Errorf("resume state %+v, %v; want none, and identify", st, ok)
 			}
 		})
+	}
+}
+
+// warnings records the Warn lines of a logger, with the shard each names.
+type warnings struct {
+	mu    sync.Mutex
+	lines []warning
+}
+
+type warning struct {
+	shard int // -1 if none
+	msg   string
+}
+
+func (w *warnings) logger() *slog.Logger { return slog.New(&warnHandler{w: w, shard: -1}) }
+
+func (w *warnings) of(shard int) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, l := range w.lines {
+		if l.shard == shard {
+			out = append(out, l.msg)
+		}
+	}
+	return out
+}
+
+type warnHandler struct {
+	w     *warnings
+	shard int
+}
+
+func (h *warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (h *warnHandler) Handle(_ context.Context, r slog.Record) error {
+	shard := h.shard
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "shard" {
+			shard = int(a.Value.Int64())
+		}
+		return true
+	})
+	h.w.mu.Lock()
+	h.w.lines = append(h.w.lines, warning{shard: shard, msg: r.Message})
+	h.w.mu.Unlock()
+	return nil
+}
+
+func (h *warnHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	c := *h
+	for _, a := range as {
+		if a.Key == "shard" {
+			c.shard = int(a.Value.Int64())
+		}
+	}
+	return &c
+}
+
+func (h *warnHandler) WithGroup(string) slog.Handler { return h }
+
+// A stored session that cannot be resumed (unreadable, of another shard
+// count or shard, or with a resume URL the engine refuses) never keeps
+// its shard from running, and never restarts a session silently: as a
+// single process says with SessionRestarted, the node warns that a new
+// session starts and events may be missing. A session whose only fault
+// is its resume URL still resumes, at the gateway URL.
+func TestAStoredSessionThatCannotBeResumedIsSaidSoAndTheShardIdentifies(t *testing.T) {
+	const shards = 5
+	tc := startCluster(t, 1)
+	srv := newFake(shards)
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	a := startNode(t, tc, srv, "a", shards)
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, shards); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "node a runs every shard", func() bool { return balanced(shards, a) })
+	a.stop() // hands over: every session is stored
+	kv := a.sessions
+	stored := func(id int) storedSession {
+		e, err := kv.Get(ctx, sessionKey(id))
+		if err != nil {
+			t.Fatalf("shard %d's session: %v", id, err)
+		}
+		var st storedSession
+		if err := json.Unmarshal(e.Value(), &st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	put := func(id int, v any) {
+		b, ok := v.([]byte)
+		if !ok {
+			b, _ = json.Marshal(v)
+		}
+		if _, err := kv.Put(ctx, sessionKey(id), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(0, []byte("{not json"))
+	put(1, storedSession{Node: "a"}) // no session id
+	s2 := stored(2)
+	s2.ShardCount = shards + 1
+	put(2, s2)
+	s3 := stored(3)
+	s3.ShardID = 1
+	put(3, s3)
+	s4 := stored(4)
+	s4.ResumeURL = "wss://gateway.example.net"
+	put(4, s4)
+	base := len(srv.Records())
+
+	var w warnings
+	startNodeQ(t, tc, srv, "b", shards, fakeIdentifyInterval+100*time.Millisecond, func(nd *Node) { nd.log = w.logger() })
+	for id := range shards {
+		r, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+			return r.Seq > base && r.Shard == id && (r.Kind == discordtest.KindIdentified || r.Kind == discordtest.KindResumed)
+		})
+		if err != nil {
+			t.Fatalf("shard %d never came back: %v", id, err)
+		}
+		said := slices.ContainsFunc(w.of(id), func(m string) bool { return strings.Contains(m, "events of the old one may be missing") })
+		switch {
+		case id == 4:
+			if r.Kind != discordtest.KindResumed {
+				t.Errorf("shard 4 (a bad resume URL) came back with %s, want resumed", r)
+			}
+		case r.Kind != discordtest.KindIdentified:
+			t.Errorf("shard %d came back with %s, want identified", id, r)
+		case !said:
+			t.Errorf("shard %d identified without a warning that its session restarted; warnings: %q", id, w.of(id))
+		}
 	}
 }

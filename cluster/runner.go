@@ -31,7 +31,7 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 	gw.Token, gw.Intents = nd.cfg.Token, nd.cfg.Intents
 	gw.ShardID, gw.ShardCount = o.id, nd.cfg.ShardCount
 	gw.Session = resume
-	s, err := shard.New(shard.Config{
+	cfg := shard.Config{
 		Gateway:      gw,
 		Dialer:       nd.cfg.Dialer,
 		TLSConfig:    nd.cfg.TLSConfig,
@@ -39,7 +39,23 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 		Logger:       log,
 		EventBuffer:  nd.cfg.EventBuffer,
 		WriteTimeout: nd.cfg.WriteTimeout,
-	})
+	}
+	s, err := shard.New(cfg)
+	if err != nil && resume != nil && resume.ResumeURL != "" {
+		// A stored resume URL the engine refuses (no gateway's): the
+		// session may still resume, at the gateway URL.
+		log.Warn("the stored session's resume URL is refused; resuming at the gateway URL", "err", err)
+		r := *resume
+		r.ResumeURL = ""
+		resume, cfg.Gateway.Session = &r, &r
+		s, err = shard.New(cfg)
+	}
+	if err != nil && resume != nil {
+		// Identify rather than never run the shard.
+		logLostSession(log, "the stored session is not resumable: "+err.Error(), resume)
+		resume, cfg.Gateway.Session = nil, nil
+		s, err = shard.New(cfg)
+	}
 	if err != nil {
 		log.Error("cannot run the shard; releasing its lease", "err", err)
 		nd.release(o, log)
@@ -107,28 +123,32 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 				defer cancelClose()
 				// Keep the session resumable: the next owner resumes it.
 				if err := s.Close(c, gateway.CloseKeepSession); err != nil {
-					// Last resort, which ends the session: the connection
-					// did not close within the lease time.
-					log.Warn("closing the shard took too long; ending it", "err", err)
-					cancel()
+					// Last resort: the connection did not close within
+					// the lease time. Abort drops it without a close
+					// frame, so the session stays resumable.
+					log.Warn("closing the shard took too long; dropping its connection", "err", err)
+					s.Abort()
 				}
 			}()
 			continue
 		case <-lostC:
 			// Another node may run the shard from now on: publish
 			// nothing more. The close began with stopped (a lost lease
-			// closes it too); it keeps the session resumable: cancelling
-			// the shard's context would end the session (close 1000),
-			// and the next owner could only identify.
+			// closes it too); it keeps the session resumable.
 			lostC = nil
 			// Unless the close takes longer than the lease has left: a
 			// lease not renewed in time has a quarter lease left (see
 			// NodeConfig.LeaseTTL), one taken by another node none, and
-			// by then the connection must be gone, whatever it costs
-			// the session.
+			// by then the connection must be gone. Abort drops it
+			// without a close frame, even with the shard's loop held
+			// up, and the session stays resumable. Cancelling the
+			// shard's context would not do: the loop must take it first
+			// (a close under way then still waits for Discord's answer),
+			// and if it takes it before the close request, it ends the
+			// session with 1000 and the next owner's RESUME is refused.
 			hardStop = time.AfterFunc(nd.cfg.LeaseTTL/4, func() {
 				log.Warn("closing the shard of a lost lease took too long; dropping its connection")
-				cancel()
+				s.Abort()
 			})
 			continue
 		case ev, ok := <-s.Events():
@@ -160,7 +180,8 @@ func (nd *Node) runShard(ctx context.Context, o *owned) {
 				log.Info("resumed", "session", session, "replayed", e.Replayed)
 				nd.saveSession(ctx, s, o.id, lastSeq, log)
 			case *shard.SessionRestarted:
-				log.Warn("the session could not be resumed; a new one started", "old_session", e.Previous.ID, "missed_after", e.MissedAfter)
+				log.Warn("the session could not be resumed; a new one starts, and events of the old one may be missing",
+					"old_session", e.Previous.ID, "missed_after", e.MissedAfter)
 			case *shard.Stopped:
 				if e.Err != nil {
 					log.Error("shard stopped with a fatal error", "err", e.Err)
@@ -235,10 +256,19 @@ func (nd *Node) resumeState(ctx context.Context, o *owned, log *slog.Logger) (st
 		return nil, true
 	}
 	var st storedSession
-	if err := json.Unmarshal(e.Value(), &st); err != nil || st.ID == "" || st.ShardCount != nd.cfg.ShardCount {
-		if err != nil || st.ID == "" {
-			log.Warn("the stored session is not readable; identifying", "err", err)
+	if err := json.Unmarshal(e.Value(), &st); err != nil || st.ID == "" {
+		reason := "the stored session is not readable"
+		if err != nil {
+			reason += ": " + err.Error()
 		}
+		logLostSession(log, reason, nil)
+		return nil, true
+	}
+	if st.ShardID != o.id || st.ShardCount != nd.cfg.ShardCount {
+		// Another shard count routes other guilds (the cluster was
+		// rescaled), and another shard's session is not this one's.
+		logLostSession(log, fmt.Sprintf("the stored session is shard [%d, %d]'s, not [%d, %d]",
+			st.ShardID, st.ShardCount, o.id, nd.cfg.ShardCount), &st.SessionState)
 		return nil, true
 	}
 	var (
@@ -267,6 +297,18 @@ func (nd *Node) resumeState(ctx context.Context, o *owned, log *slog.Logger) (st
 		st.Seq = seq
 	}
 	return &st.SessionState, true
+}
+
+// logLostSession says that the shard identifies because its stored
+// session cannot be resumed, as runShard says it of a session Discord
+// refused (shard.SessionRestarted): events of the old session after its
+// last sequence may be missing. prev is nil when nothing of it is known.
+func logLostSession(log *slog.Logger, reason string, prev *gateway.SessionState) {
+	args := []any{"reason", reason}
+	if prev != nil {
+		args = append(args, "old_session", prev.ID, "missed_after", prev.Seq)
+	}
+	log.Warn("the session could not be resumed; a new one starts, and events of the old one may be missing", args...)
 }
 
 // retryNATS runs op, each try bounded by a quarter lease, until it

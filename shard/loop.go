@@ -46,14 +46,28 @@ type loop struct {
 	endFailures    int
 }
 
+// errAborted is why an aborted shard's connection ended.
+var errAborted = errors.New("shard: aborted")
+
 func (l *loop) run(ctx context.Context) error {
 	s, e := l.s, l.e
 	defer l.cancelConnection()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	ctxDone := ctx.Done()
+	abortC := s.abortC
 
 	for {
+		// An abort comes before anything else that is ready, a dial
+		// result or a cancelled context (which would end the session)
+		// included.
+		select {
+		case <-abortC:
+			abortC, ctxDone = nil, nil
+			l.abort()
+			l.afterInput()
+		default:
+		}
 		now := time.Now()
 		if !l.stopped && l.conn == nil && l.dialC == nil && e.State() == gateway.StateDisconnected {
 			if dl, _ := e.Deadline(); !now.Before(dl) {
@@ -130,6 +144,7 @@ func (l *loop) run(ctx context.Context) error {
 			} else {
 				l.conn = r.conn
 				l.rd = startReader(r.conn)
+				s.setConn(r.conn)
 			}
 		case err := <-l.permitC:
 			l.permitC = nil
@@ -147,6 +162,9 @@ func (l *loop) run(ctx context.Context) error {
 		case mode := <-s.closeReq:
 			s.log.Info("closing", "keep_session", mode == gateway.CloseKeepSession)
 			l.close(mode)
+		case <-abortC:
+			abortC, ctxDone = nil, nil
+			l.abort()
 		case <-ctxDone:
 			ctxDone = nil
 			s.log.Info("context done, closing")
@@ -177,6 +195,28 @@ func (l *loop) close(mode gateway.CloseMode) {
 	if l.dialC != nil {
 		l.cancelConnection()
 	}
+}
+
+// abort stops the engine keeping the session, and drops the connection
+// (Shard.Abort closed it already) before the engine's close frame can be
+// written: to Discord the connection failed, and the session stays
+// resumable.
+func (l *loop) abort() {
+	l.s.log.Warn("aborting: dropping the connection, keeping the session")
+	l.endAfterResume = false
+	l.cancelConnection()
+	if l.conn != nil {
+		l.conn.Close()
+		l.rd.stop()
+		l.conn, l.rd = nil, nil
+		l.s.setConn(nil)
+	}
+	now := time.Now()
+	l.e.Close(now, gateway.CloseKeepSession)
+	// The connection is gone: what the engine would have written (its
+	// close frame) never goes out, and a close under way ends now.
+	l.e.ConnectionLost(now, errAborted)
+	l.e.Output()
 }
 
 // afterInput writes what the engine produced and handles its events.
@@ -270,6 +310,7 @@ func (l *loop) handle(ev gateway.Event) {
 			l.conn.Close()
 			l.rd.stop()
 			l.conn, l.rd = nil, nil
+			s.setConn(nil)
 		}
 		if ev.Action == gateway.ActionStop {
 			s.markBegun()

@@ -102,8 +102,15 @@ type Shard struct {
 	cmds     chan *command
 	closeReq chan gateway.CloseMode
 	done     chan struct{}
-	started  atomic.Bool
-	err      error
+
+	// abortC is closed by Abort; liveConn is the connection the loop has
+	// open, for Abort to drop even while the loop is held up in a write.
+	abortC    chan struct{}
+	abortOnce sync.Once
+	connMu    sync.Mutex
+	liveConn  net.Conn
+	started   atomic.Bool
+	err       error
 
 	// begun is closed once the shard has its first session under way: its
 	// IDENTIFY was granted, it is resuming, or it stopped.
@@ -150,6 +157,7 @@ func New(cfg Config) (*Shard, error) {
 		cmds:     make(chan *command),
 		closeReq: make(chan gateway.CloseMode, 1),
 		done:     make(chan struct{}),
+		abortC:   make(chan struct{}),
 		begun:    make(chan struct{}),
 	}
 	if s.dialer == nil {
@@ -231,8 +239,43 @@ func (s *Shard) Close(ctx context.Context, mode gateway.CloseMode) error {
 	}
 }
 
+// Abort stops the shard at once and keeps its session resumable: it
+// drops the connection without a close frame, as a network failure
+// would, and Discord keeps a session whose connection failed resumable
+// (for a few minutes), where a close with 1000 would end it. Session
+// returns the session afterwards. It is the hard stop for when a
+// graceful Close takes too long but the connection must be gone now,
+// because another process is about to resume the session. Abort does
+// not wait: Done is closed once Run has returned, after the events
+// already received are handed to Events.
+func (s *Shard) Abort() {
+	s.abortOnce.Do(func() {
+		close(s.abortC)
+		s.connMu.Lock()
+		if s.liveConn != nil {
+			s.liveConn.Close()
+		}
+		s.connMu.Unlock()
+	})
+}
+
+// setConn records the connection the loop has open (nil: none). A
+// connection set after Abort is closed at once.
+func (s *Shard) setConn(c net.Conn) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	s.liveConn = c
+	select {
+	case <-s.abortC:
+		if c != nil {
+			c.Close()
+		}
+	default:
+	}
+}
+
 // Run connects and keeps the shard connected until it stops: after Close
-// (nil), when ctx is cancelled (the session is ended, nil), or on a fatal
+// or Abort (nil), when ctx is cancelled (the session is ended, nil), or on a fatal
 // close code (the *gateway.CloseError, also delivered as a *Stopped
 // event). Run returns once every event has been handed to Events.
 func (s *Shard) Run(ctx context.Context) error {
