@@ -652,3 +652,81 @@ func TestALostLeaseWhoseCloseIsHeldUpDropsTheConnectionAndTheShardResumes(t *tes
 		t.Errorf("shard 0 identified %d times, want once", n)
 	}
 }
+
+// A shard whose lease was lost, still closing, whose lease is free again
+// while the node has room for more shards (a node died, say): the node
+// must not claim it again until the old run is gone, or it runs the shard
+// twice and the two connections fight over one session.
+func TestANodeDoesNotClaimAShardItIsStillClosing(t *testing.T) {
+	tc := startCluster(t, 1)
+	srv := newFake(2)
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	intruder, _ := json.Marshal(lease{Node: "intruder", Acquired: time.Now(), Renewed: time.Now()})
+	var leases jetstream.KeyValue
+	// Shard 1 is another's, so that the node has room for one more.
+	a := startNodeQ(t, tc, srv, "a", 2, fakeIdentifyInterval+100*time.Millisecond, func(nd *Node) {
+		kv, err := nd.cfg.Storage.keyValue(ctx, nd.js, nd.n.leases(), nd.cfg.LeaseTTL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kv.Put(ctx, leaseKey(1), intruder); err != nil {
+			t.Fatal(err)
+		}
+		leases = kv
+	})
+	t.Cleanup(a.dialer.kill)
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, 1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the session stored", func() bool {
+		_, err := a.sessions.Get(ctx, sessionKey(0))
+		return err == nil
+	})
+	if _, err := leases.Put(ctx, leaseKey(1), intruder); err != nil { // not expired meanwhile
+		t.Fatal(err)
+	}
+
+	base := len(srv.Records())
+
+	// Shard 0's lease is taken; its close is held up in its write.
+	a.dialer.hold()
+	if _, err := leases.Put(ctx, leaseKey(0), intruder); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-a.dialer.held:
+	case <-time.After(testLease):
+		t.Fatalf("no close began within %v of the lease being taken", testLease)
+	}
+	// The lease is free again while the old run is still closing; the
+	// node looks for shards to claim.
+	if err := leases.Delete(ctx, leaseKey(0)); err != nil {
+		t.Fatal(err)
+	}
+	a.balance(ctx)
+	select {
+	case <-a.dialer.gone:
+	case <-time.After(testLease):
+		t.Fatalf("the connection of a lost lease is still open %v later", testLease)
+	}
+	a.dialer.mu.Lock()
+	dials := a.dialer.heldDials
+	a.dialer.mu.Unlock()
+	if dials != 0 {
+		t.Errorf("the node dialled %d connections while its old run of the shard was still closing", dials)
+	}
+	// Once the old run is gone, the node claims the shard again and
+	// resumes its session.
+	r, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+		return r.Seq > base && (r.Kind == discordtest.KindResumed || r.Kind == discordtest.KindIdentified)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != discordtest.KindResumed || strings.HasPrefix(r.Detail, "refused") {
+		t.Errorf("the shard came back with %s, want resumed", r)
+		logShardRecord(t, srv, 0)
+	}
+}

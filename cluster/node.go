@@ -471,6 +471,15 @@ func (nd *Node) balance(ctx context.Context) {
 		if slices.Contains(taken, leaseKey(id)) {
 			continue
 		}
+		nd.mu.Lock()
+		finishing := nd.owned[id] != nil
+		nd.mu.Unlock()
+		if finishing {
+			// Its old run here is still closing (its lease released or
+			// lost): claim it again once that run is gone, so that one
+			// node never runs a shard twice.
+			continue
+		}
 		now := time.Now()
 		val, _ := json.Marshal(lease{Node: nd.cfg.ID, Acquired: now, Renewed: now})
 		c, cancel := nd.opCtx(ctx)
@@ -539,7 +548,9 @@ func (nd *Node) startShard(id int, rev uint64, acquired time.Time) {
 		defer o.expiring.Stop()
 		nd.runShard(nd.runCtx, o)
 		nd.mu.Lock()
-		delete(nd.owned, id)
+		if nd.owned[id] == o {
+			delete(nd.owned, id)
+		}
 		nd.mu.Unlock()
 	}()
 }

@@ -32,6 +32,8 @@ type killDialer struct {
 
 	holding    bool
 	held, gone chan struct{}
+	// heldDials counts dials made while a write was held.
+	heldDials int
 }
 
 func (d *killDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -39,6 +41,17 @@ func (d *killDialer) DialContext(ctx context.Context, network, addr string) (net
 	defer d.mu.Unlock()
 	if d.dead {
 		return nil, errors.New("killDialer: the machine is dead")
+	}
+	if d.held != nil {
+		select {
+		case <-d.held:
+			select {
+			case <-d.gone:
+			default:
+				d.heldDials++
+			}
+		default:
+		}
 	}
 	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 	if err != nil {
