@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/discordtest"
 )
@@ -215,4 +216,71 @@ func TestACommandWithAnEndedContextFailsWithItsErrorAndBlamesNoNode(t *testing.T
 			t.Errorf("%s: %v, want %v and no NoOwnerError", tc.name, err, tc.want)
 		}
 	}
+}
+
+// A command whose deadline is less than a millisecond away tells the node
+// so: the node may take at most what the caller has left, rounded up to
+// the millisecond the request counts in. A timeout of 0 is "none given"
+// to the node, which then works on the command for DefaultCommandTimeout
+// (and may send it to Discord) long after the caller was told it failed.
+func TestACommandWithUnderAMillisecondLeftGivesTheNodeNoMoreTime(t *testing.T) {
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	val, _ := json.Marshal(lease{Node: "a", Acquired: time.Now(), Renewed: time.Now()})
+	if _, err := nd.leases.Put(ctx, leaseKey(0), val); err != nil {
+		t.Fatal(err)
+	}
+	// The holder: it records what each request allows it, and never
+	// answers (the caller's deadline passes first).
+	got := make(chan int64, 1000)
+	sub, err := nd.cfg.NATS.Subscribe(nd.n.command(0), func(m *nats.Msg) {
+		var req commandRequest
+		if json.Unmarshal(m.Data, &req) == nil {
+			got <- req.Timeout
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	if err := nd.cfg.NATS.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := newCommander(t, tc, CommanderConfig{ShardCount: 1})
+	// Warm the commander's NATS connection up (its reply subscription).
+	warm, cancelWarm := context.WithTimeout(ctx, 200*time.Millisecond)
+	cmd.UpdatePresence(warm, 0, discord.UpdatePresence{Status: discord.StatusOnline})
+	cancelWarm()
+	<-got
+
+	delivered := 0
+	for try := 0; try < 300 && delivered < 5; try++ {
+		c, cancelTry := context.WithTimeout(ctx, 900*time.Microsecond)
+		err := cmd.UpdatePresence(c, 0, discord.UpdatePresence{Status: discord.StatusOnline})
+		cancelTry()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("try %d: %v, want the context's deadline", try, err)
+		}
+		// What reached the holder of this try arrives before the next.
+		nd.cfg.NATS.Flush()
+	drain:
+		for {
+			select {
+			case ms := <-got:
+				delivered++
+				if ms < 1 || ms > 1 {
+					t.Errorf("try %d: the node was allowed timeout_ms=%d for a caller with under 1 ms left (0 is read as DefaultCommandTimeout, %v)",
+						try, ms, DefaultCommandTimeout)
+				}
+			default:
+				break drain
+			}
+		}
+	}
+	if delivered == 0 {
+		t.Fatal("no request with under a millisecond left reached the holder in 300 tries")
+	}
+	t.Logf("%d requests reached the holder", delivered)
 }
