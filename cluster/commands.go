@@ -251,7 +251,14 @@ func (c *Commander) send(ctx context.Context, shardID int, guildID discord.Guild
 	}
 	for {
 		dl, _ := ctx.Deadline()
-		req.Timeout = time.Until(dl).Milliseconds()
+		left := time.Until(dl)
+		if left <= 0 {
+			return nil, fmt.Errorf("cluster: command to shard %d: %w", shardID, context.DeadlineExceeded)
+		}
+		// Rounded up: a timeout of 0 is "none given" to the node, which
+		// would then work on the command for DefaultCommandTimeout after
+		// the caller has left.
+		req.Timeout = int64((left + time.Millisecond - 1) / time.Millisecond)
 		data, err := json.Marshal(req)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: encoding a command: %w", err)
