@@ -284,3 +284,58 @@ func TestACommandWithUnderAMillisecondLeftGivesTheNodeNoMoreTime(t *testing.T) {
 	}
 	t.Logf("%d requests reached the holder", delivered)
 }
+
+// A caller whose context ends while the command waits for its moving
+// shard (the holder answered "stopped": try again) gets its context's
+// error, as it does at every other point of the wait.
+func TestACommandCancelledWhileItsShardMovesFailsWithTheContextsError(t *testing.T) {
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	val, _ := json.Marshal(lease{Node: "a", Acquired: time.Now(), Renewed: time.Now()})
+	if _, err := nd.leases.Put(ctx, leaseKey(0), val); err != nil {
+		t.Fatal(err)
+	}
+	cmd := newCommander(t, tc, CommanderConfig{ShardCount: 1})
+	for _, row := range []struct {
+		name string
+		want error
+	}{
+		{"cancelled", context.Canceled},
+		{"past its deadline", context.DeadlineExceeded},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			var c context.Context
+			var stop context.CancelFunc
+			if row.want == context.Canceled {
+				c, stop = context.WithCancel(ctx)
+			} else {
+				c, stop = context.WithTimeout(ctx, 300*time.Millisecond)
+			}
+			defer stop()
+			// The holder: its shard is always being handed over. The
+			// caller cancels well inside the 50 ms wait after the second
+			// answer.
+			answers := 0
+			sub, err := nd.cfg.NATS.Subscribe(nd.n.command(0), func(m *nats.Msg) {
+				b, _ := json.Marshal(commandReply{Node: "a", Code: CommandStopped, Error: "moving"})
+				m.Respond(b)
+				if answers++; answers == 2 && row.want == context.Canceled {
+					time.AfterFunc(10*time.Millisecond, stop)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sub.Unsubscribe()
+			if err := nd.cfg.NATS.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.UpdatePresence(c, 0, discord.UpdatePresence{Status: discord.StatusOnline})
+			if !errors.Is(err, row.want) {
+				t.Errorf("%v, want %v", err, row.want)
+			}
+		})
+	}
+}
