@@ -279,7 +279,10 @@ func (c *Commander) send(ctx context.Context, shardID int, guildID discord.Guild
 				return nil, &CommandError{ShardID: shardID, Node: r.Node, Code: r.Code, Msg: r.Error}
 			}
 			if err := wait(ctx, 50*time.Millisecond); err != nil {
-				return nil, &CommandError{ShardID: shardID, Node: r.Node, Code: CommandStopped, Msg: r.Error}
+				// The caller's context ended while the shard moved: its
+				// error, as anywhere else in the wait, and the last answer.
+				return nil, fmt.Errorf("cluster: command to shard %d: %w (while its shard moved: %w)", shardID, err,
+					&CommandError{ShardID: shardID, Node: r.Node, Code: CommandStopped, Msg: r.Error})
 			}
 			continue
 		}
