@@ -10,6 +10,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/discordtest"
+	"github.com/wirecord/wirecord/gateway"
+	"github.com/wirecord/wirecord/shard"
 )
 
 // inbound counts the frames of opcode op the fake received on shardID's
@@ -337,5 +339,34 @@ func TestACommandCancelledWhileItsShardMovesFailsWithTheContextsError(t *testing
 				t.Errorf("%v, want %v", err, row.want)
 			}
 		})
+	}
+}
+
+// A node gives a command the time its caller allows: a caller with more
+// than a minute left gets at least the minute (the node's cap), never
+// less than one with 59 s left. The shard here never runs, so the command
+// waits until the node gives up on it.
+func TestANodeCutsACallerWithOverAMinuteToTheMinuteNotToTheDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits past DefaultCommandTimeout")
+	}
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 1)
+	s, err := shard.New(shard.Config{Gateway: gateway.Config{URL: "ws://127.0.0.1:1", Token: discord.NewToken("t"),
+		ShardCount: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := json.Marshal(commandRequest{Presence: &discord.UpdatePresence{Status: discord.StatusOnline},
+		Timeout: (61 * time.Second).Milliseconds()})
+	// The shard stops (its run ends) a second after DefaultCommandTimeout.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	time.AfterFunc(DefaultCommandTimeout+time.Second, cancel)
+	start := time.Now()
+	r := nd.runCommand(ctx, 0, s, req)
+	if r.Code == CommandTimeout {
+		t.Errorf("the node gave up after %v (%s) on a caller with 61 s left, before it would on one with 59 s",
+			time.Since(start).Round(time.Millisecond), r.Error)
 	}
 }
