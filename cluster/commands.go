@@ -420,6 +420,9 @@ func (nd *Node) serveCommands(ctx context.Context, shardID int, s *shard.Shard) 
 	return sub, nil
 }
 
+// maxCommandTimeout bounds the time a node works on one command.
+const maxCommandTimeout = time.Minute
+
 // maxCommandsInFlight bounds the commands one shard works on at once.
 const maxCommandsInFlight = 64
 
@@ -428,9 +431,11 @@ func (nd *Node) runCommand(ctx context.Context, shardID int, s *shard.Shard, dat
 	if err := json.Unmarshal(data, &req); err != nil {
 		return commandReply{Code: CommandInvalid, Error: "the request is not a command: " + err.Error()}
 	}
-	timeout := time.Duration(req.Timeout) * time.Millisecond
-	if timeout <= 0 || timeout > time.Minute {
-		timeout = DefaultCommandTimeout
+	// The requester's deadline, up to maxCommandTimeout: more time left
+	// never gets less. None given (an older requester) is the default.
+	timeout := DefaultCommandTimeout
+	if req.Timeout > 0 {
+		timeout = time.Duration(min(req.Timeout, maxCommandTimeout.Milliseconds())) * time.Millisecond
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
