@@ -251,7 +251,14 @@ func (c *Commander) send(ctx context.Context, shardID int, guildID discord.Guild
 	}
 	for {
 		dl, _ := ctx.Deadline()
-		req.Timeout = time.Until(dl).Milliseconds()
+		left := time.Until(dl)
+		if left <= 0 {
+			return nil, fmt.Errorf("cluster: command to shard %d: %w", shardID, context.DeadlineExceeded)
+		}
+		// Rounded up: a timeout of 0 is "none given" to the node, which
+		// would then work on the command for DefaultCommandTimeout after
+		// the caller has left.
+		req.Timeout = int64((left + time.Millisecond - 1) / time.Millisecond)
 		data, err := json.Marshal(req)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: encoding a command: %w", err)
@@ -272,7 +279,10 @@ func (c *Commander) send(ctx context.Context, shardID int, guildID discord.Guild
 				return nil, &CommandError{ShardID: shardID, Node: r.Node, Code: r.Code, Msg: r.Error}
 			}
 			if err := wait(ctx, 50*time.Millisecond); err != nil {
-				return nil, &CommandError{ShardID: shardID, Node: r.Node, Code: CommandStopped, Msg: r.Error}
+				// The caller's context ended while the shard moved: its
+				// error, as anywhere else in the wait, and the last answer.
+				return nil, fmt.Errorf("cluster: command to shard %d: %w (while its shard moved: %w)", shardID, err,
+					&CommandError{ShardID: shardID, Node: r.Node, Code: CommandStopped, Msg: r.Error})
 			}
 			continue
 		}
@@ -410,6 +420,9 @@ func (nd *Node) serveCommands(ctx context.Context, shardID int, s *shard.Shard) 
 	return sub, nil
 }
 
+// maxCommandTimeout bounds the time a node works on one command.
+const maxCommandTimeout = time.Minute
+
 // maxCommandsInFlight bounds the commands one shard works on at once.
 const maxCommandsInFlight = 64
 
@@ -418,9 +431,11 @@ func (nd *Node) runCommand(ctx context.Context, shardID int, s *shard.Shard, dat
 	if err := json.Unmarshal(data, &req); err != nil {
 		return commandReply{Code: CommandInvalid, Error: "the request is not a command: " + err.Error()}
 	}
-	timeout := time.Duration(req.Timeout) * time.Millisecond
-	if timeout <= 0 || timeout > time.Minute {
-		timeout = DefaultCommandTimeout
+	// The requester's deadline, up to maxCommandTimeout: more time left
+	// never gets less. None given (an older requester) is the default.
+	timeout := DefaultCommandTimeout
+	if req.Timeout > 0 {
+		timeout = time.Duration(min(req.Timeout, maxCommandTimeout.Milliseconds())) * time.Millisecond
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

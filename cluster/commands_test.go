@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/discordtest"
+	"github.com/wirecord/wirecord/gateway"
+	"github.com/wirecord/wirecord/shard"
 )
 
 // inbound counts the frames of opcode op the fake received on shardID's
@@ -214,5 +217,156 @@ func TestACommandWithAnEndedContextFailsWithItsErrorAndBlamesNoNode(t *testing.T
 		if !errors.Is(err, tc.want) || errors.Is(err, ErrNoOwner) {
 			t.Errorf("%s: %v, want %v and no NoOwnerError", tc.name, err, tc.want)
 		}
+	}
+}
+
+// A command whose deadline is less than a millisecond away tells the node
+// so: the node may take at most what the caller has left, rounded up to
+// the millisecond the request counts in. A timeout of 0 is "none given"
+// to the node, which then works on the command for DefaultCommandTimeout
+// (and may send it to Discord) long after the caller was told it failed.
+func TestACommandWithUnderAMillisecondLeftGivesTheNodeNoMoreTime(t *testing.T) {
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	val, _ := json.Marshal(lease{Node: "a", Acquired: time.Now(), Renewed: time.Now()})
+	if _, err := nd.leases.Put(ctx, leaseKey(0), val); err != nil {
+		t.Fatal(err)
+	}
+	// The holder: it records what each request allows it, and never
+	// answers (the caller's deadline passes first).
+	got := make(chan int64, 1000)
+	sub, err := nd.cfg.NATS.Subscribe(nd.n.command(0), func(m *nats.Msg) {
+		var req commandRequest
+		if json.Unmarshal(m.Data, &req) == nil {
+			got <- req.Timeout
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	if err := nd.cfg.NATS.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := newCommander(t, tc, CommanderConfig{ShardCount: 1})
+	// Warm the commander's NATS connection up (its reply subscription).
+	warm, cancelWarm := context.WithTimeout(ctx, 200*time.Millisecond)
+	cmd.UpdatePresence(warm, 0, discord.UpdatePresence{Status: discord.StatusOnline})
+	cancelWarm()
+	<-got
+
+	delivered := 0
+	for try := 0; try < 300 && delivered < 5; try++ {
+		c, cancelTry := context.WithTimeout(ctx, 900*time.Microsecond)
+		err := cmd.UpdatePresence(c, 0, discord.UpdatePresence{Status: discord.StatusOnline})
+		cancelTry()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("try %d: %v, want the context's deadline", try, err)
+		}
+		// What reached the holder of this try arrives before the next.
+		nd.cfg.NATS.Flush()
+	drain:
+		for {
+			select {
+			case ms := <-got:
+				delivered++
+				if ms < 1 || ms > 1 {
+					t.Errorf("try %d: the node was allowed timeout_ms=%d for a caller with under 1 ms left (0 is read as DefaultCommandTimeout, %v)",
+						try, ms, DefaultCommandTimeout)
+				}
+			default:
+				break drain
+			}
+		}
+	}
+	if delivered == 0 {
+		t.Fatal("no request with under a millisecond left reached the holder in 300 tries")
+	}
+	t.Logf("%d requests reached the holder", delivered)
+}
+
+// A caller whose context ends while the command waits for its moving
+// shard (the holder answered "stopped": try again) gets its context's
+// error, as it does at every other point of the wait.
+func TestACommandCancelledWhileItsShardMovesFailsWithTheContextsError(t *testing.T) {
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	val, _ := json.Marshal(lease{Node: "a", Acquired: time.Now(), Renewed: time.Now()})
+	if _, err := nd.leases.Put(ctx, leaseKey(0), val); err != nil {
+		t.Fatal(err)
+	}
+	cmd := newCommander(t, tc, CommanderConfig{ShardCount: 1})
+	for _, row := range []struct {
+		name string
+		want error
+	}{
+		{"cancelled", context.Canceled},
+		{"past its deadline", context.DeadlineExceeded},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			var c context.Context
+			var stop context.CancelFunc
+			if row.want == context.Canceled {
+				c, stop = context.WithCancel(ctx)
+			} else {
+				c, stop = context.WithTimeout(ctx, 300*time.Millisecond)
+			}
+			defer stop()
+			// The holder: its shard is always being handed over. The
+			// caller cancels well inside the 50 ms wait after the second
+			// answer.
+			answers := 0
+			sub, err := nd.cfg.NATS.Subscribe(nd.n.command(0), func(m *nats.Msg) {
+				b, _ := json.Marshal(commandReply{Node: "a", Code: CommandStopped, Error: "moving"})
+				m.Respond(b)
+				if answers++; answers == 2 && row.want == context.Canceled {
+					time.AfterFunc(10*time.Millisecond, stop)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sub.Unsubscribe()
+			if err := nd.cfg.NATS.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.UpdatePresence(c, 0, discord.UpdatePresence{Status: discord.StatusOnline})
+			if !errors.Is(err, row.want) {
+				t.Errorf("%v, want %v", err, row.want)
+			}
+		})
+	}
+}
+
+// A node gives a command the time its caller allows: a caller with more
+// than a minute left gets at least the minute (the node's cap), never
+// less than one with 59 s left. The shard here never runs, so the command
+// waits until the node gives up on it.
+func TestANodeCutsACallerWithOverAMinuteToTheMinuteNotToTheDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits past DefaultCommandTimeout")
+	}
+	tc := startCluster(t, 1)
+	nd := openNode(t, tc, 1)
+	s, err := shard.New(shard.Config{Gateway: gateway.Config{URL: "ws://127.0.0.1:1", Token: discord.NewToken("t"),
+		ShardCount: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := json.Marshal(commandRequest{Presence: &discord.UpdatePresence{Status: discord.StatusOnline},
+		Timeout: (61 * time.Second).Milliseconds()})
+	// The shard stops (its run ends) a second after DefaultCommandTimeout.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	time.AfterFunc(DefaultCommandTimeout+time.Second, cancel)
+	start := time.Now()
+	r := nd.runCommand(ctx, 0, s, req)
+	if r.Code == CommandTimeout {
+		t.Errorf("the node gave up after %v (%s) on a caller with 61 s left, before it would on one with 59 s",
+			time.Since(start).Round(time.Millisecond), r.Error)
 	}
 }

@@ -730,3 +730,74 @@ func TestANodeDoesNotClaimAShardItIsStillClosing(t *testing.T) {
 		logShardRecord(t, srv, 0)
 	}
 }
+
+// A lease lost twice in a row, the second time while the node's new run
+// of the shard is still connecting to resume (its first write held up):
+// each run is gone before the next starts (the fake never sees the shard
+// twice), and the third run still RESUMEs the one session: the hard
+// stops keep it.
+func TestALeaseLostAgainWhileTheShardResumesKeepsTheSession(t *testing.T) {
+	tc := startCluster(t, 1)
+	srv := newFake(1)
+	t.Cleanup(srv.Close)
+	a := startNode(t, tc, srv, "a", 1)
+	t.Cleanup(a.dialer.kill)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if _, err := srv.WaitKind(ctx, discordtest.KindIdentified, 1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the session stored", func() bool {
+		_, err := a.sessions.Get(ctx, sessionKey(0))
+		return err == nil
+	})
+	intruder, _ := json.Marshal(lease{Node: "intruder", Acquired: time.Now(), Renewed: time.Now()})
+	take := func() {
+		t.Helper()
+		if _, err := a.leases.Put(ctx, leaseKey(0), intruder); err != nil {
+			t.Fatal(err)
+		}
+	}
+	free := func() {
+		t.Helper()
+		if err := a.leases.Delete(ctx, leaseKey(0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// First loss: the run closes and is gone.
+	take()
+	eventually(t, 2*testLease, "the first run gone", func() bool { return len(a.Owned()) == 0 })
+	// The lease is free again: the node claims it, and the new run's
+	// first write (its connection's upgrade) is held; the lease is lost
+	// again meanwhile.
+	a.dialer.hold()
+	free()
+	select {
+	case <-a.dialer.held:
+	case <-time.After(2 * testLease):
+		t.Fatal("the node did not claim the free shard again")
+	}
+	take()
+	select {
+	case <-a.dialer.gone:
+	case <-time.After(testLease):
+		t.Fatalf("the connection of the second lost lease is still open %v later", testLease)
+	}
+	eventually(t, 2*testLease, "the second run gone", func() bool { return len(a.Owned()) == 0 })
+	base := len(srv.Records())
+	free()
+	r, err := srv.Wait(ctx, func(r discordtest.Record) bool {
+		return r.Seq > base && (r.Kind == discordtest.KindResumed || r.Kind == discordtest.KindIdentified)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != discordtest.KindResumed || strings.HasPrefix(r.Detail, "refused") {
+		t.Errorf("the shard came back with %s, want resumed", r)
+		logShardRecord(t, srv, 0)
+	}
+	if n := acceptedIdentifies(srv)[0]; n != 1 {
+		t.Errorf("shard 0 identified %d times, want once", n)
+	}
+	checkNoShardTwice(t, srv)
+}
