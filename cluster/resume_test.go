@@ -200,8 +200,18 @@ func TestAStoredSessionThatCannotBeResumedIsSaidSoAndTheShardIdentifies(t *testi
 		t.Fatal(err)
 	}
 	eventually(t, 20*time.Second, "node a runs every shard", func() bool { return balanced(shards, a) })
-	a.stop() // hands over: every session is stored
 	kv := a.sessions
+	// Sessions are stored at READY: a shard stopped before its READY
+	// (IDENTIFY recorded, READY not yet read) has none to hand over.
+	eventually(t, 20*time.Second, "node a stores every shard's session", func() bool {
+		for id := range shards {
+			if _, err := kv.Get(ctx, sessionKey(id)); err != nil {
+				return false
+			}
+		}
+		return true
+	})
+	a.stop() // hands over: every session is stored
 	stored := func(id int) storedSession {
 		e, err := kv.Get(ctx, sessionKey(id))
 		if err != nil {
