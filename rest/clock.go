@@ -11,6 +11,26 @@ type Clock interface {
 	NewTimer(d time.Duration) Timer
 }
 
+// DeadlineClock is a Clock that can also time a timer to an instant. The
+// limiter uses it when its Clock has it: a deadline computed from a Now
+// read earlier then holds even if the clock moved on in between (a fake
+// clock advanced by a test, or a goroutine descheduled under load), where
+// NewTimer(d) would count d from the later instant.
+type DeadlineClock interface {
+	Clock
+	// NewTimerAt returns a timer that fires once the clock reaches t (at
+	// once if it has).
+	NewTimerAt(t time.Time) Timer
+}
+
+// newTimerAt returns a timer firing when c reaches t.
+func newTimerAt(c Clock, t time.Time) Timer {
+	if dc, ok := c.(DeadlineClock); ok {
+		return dc.NewTimerAt(t)
+	}
+	return c.NewTimer(t.Sub(c.Now()))
+}
+
 // Timer is a Clock's one-shot timer.
 type Timer interface {
 	C() <-chan time.Time

@@ -142,7 +142,9 @@ func (l *memLimiter) Acquire(ctx context.Context, r Route) (Permit, error) {
 		if timer != nil {
 			timer.Stop()
 		}
-		timer = l.clock.NewTimer(wait)
+		// Timed from now, the instant the wait was computed at, not
+		// from whenever this line runs.
+		timer = newTimerAt(l.clock, now.Add(wait))
 		select {
 		case <-timer.C():
 		case <-bwake:

@@ -34,14 +34,27 @@ func (c *FakeClock) Now() time.Time {
 func (c *FakeClock) NewTimer(d time.Duration) rest.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t := &fakeTimer{c: c, at: c.now.Add(d), ch: make(chan time.Time, 1)}
-	if d <= 0 {
+	return c.timerAtLocked(c.now.Add(d))
+}
+
+// timerAtLocked makes a timer firing at at; c.mu is held.
+func (c *FakeClock) timerAtLocked(at time.Time) rest.Timer {
+	t := &fakeTimer{c: c, at: at, ch: make(chan time.Time, 1)}
+	if !at.After(c.now) {
 		t.ch <- c.now
 		return t
 	}
 	c.timers[t] = struct{}{}
 	c.signal()
 	return t
+}
+
+// NewTimerAt returns a timer that fires when the clock reaches t (at
+// once if it has): it makes FakeClock a rest.DeadlineClock.
+func (c *FakeClock) NewTimerAt(t time.Time) rest.Timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.timerAtLocked(t)
 }
 
 // Advance moves the clock on by d and fires the timers due.
