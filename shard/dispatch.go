@@ -222,7 +222,7 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 				return true
 			}
 			v := reflect.New(t).Interface()
-			if err := jsondec.UnmarshalFresh(dis.Data, v); err != nil {
+			if err := unmarshal(dis.Data, v); err != nil {
 				cp := *dis
 				cp.Err = fmt.Errorf("shard: decoding %s: %w", dis.Name, err)
 				dis, ev, decoded = &cp, &cp, nil
@@ -284,6 +284,23 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 		default: // already satisfied
 		}
 	}
+}
+
+// maxSharedEvent is the largest event whose typed value's strings point
+// into Dispatch.Data instead of into copies of their own: one allocation
+// per string saved on the hot events, and a string a handler keeps pins at
+// most this much. Larger events (a GUILD_CREATE of a megabyte, whose role
+// names a cache keeps) copy their strings.
+const maxSharedEvent = 16 << 10
+
+// unmarshal decodes one event's data into the fresh value v. Data is never
+// written after the engine made it (Dispatch.Data's documentation asks the
+// same of handlers), which is what sharing it needs.
+func unmarshal(data []byte, v any) error {
+	if len(data) <= maxSharedEvent {
+		return jsondec.UnmarshalShared(data, v)
+	}
+	return jsondec.UnmarshalFresh(data, v)
 }
 
 // decodedValue is one event decoded as one Go type.

@@ -18,6 +18,10 @@ type Event interface {
 // Dispatch is a gateway event (op 0), raw. Data is the JSON of d (ETF is
 // transcoded), and Err is set when the payload could not be read; such an
 // event is still delivered, in its place.
+//
+// Data is shared, and must not be modified: every handler of the event
+// gets the same bytes, and the strings of its typed value (for events up
+// to 16 KiB) point into them. Copy it before changing it.
 type Dispatch struct {
 	ShardID int
 	Seq     int64

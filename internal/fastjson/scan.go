@@ -37,11 +37,25 @@ const maxDepth = 512
 // input once.
 const maxCounted = 4
 
+// Decode decodes data into v, which must point to a zero value, on the
+// fast path, and reports whether it could. When it could not, *v is zero
+// again.
+func Decode(data []byte, v any) bool { return decode(data, false, v) }
+
+// DecodeShared is Decode where v's strings may point into data instead of
+// into copies of their own: the caller promises that data is never
+// modified afterwards (it is then as immutable as the strings), and
+// accepts that a string kept alive keeps all of data alive. Strings that
+// hold escapes are still copies.
+func DecodeShared(data []byte, v any) bool { return decode(data, true, v) }
+
 // dec reads one JSON value from b.
 type dec struct {
 	b     []byte
 	i     int
 	depth int
+	// shared: strings may point into b (DecodeShared).
+	shared bool
 	// counted is how many bytes decSlice's counting passes have read,
 	// held to maxCounted times the input.
 	counted int
@@ -372,6 +386,9 @@ func (d *dec) str() (string, bool) {
 				return "", false
 			}
 			d.i = j + 1
+			if d.shared && len(s) > 0 {
+				return unsafe.String(&s[0], len(s)), true
+			}
 			return string(s), true
 		case c == '\\':
 			return d.escaped(start)

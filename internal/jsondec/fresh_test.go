@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/internal/benchload/payload"
@@ -127,6 +128,66 @@ func TestFreshDecodeAllocationsArePinned(t *testing.T) {
 	t.Logf("%.1f allocations per MESSAGE_CREATE", got)
 	if got > freshDecodeAllocs*1.2 {
 		t.Errorf("%.1f allocations per MESSAGE_CREATE, more than 20%% over the %d recorded", got, freshDecodeAllocs)
+	}
+}
+
+// sharedDecodeAllocs are the allocations of one UnmarshalShared of the
+// same mix: its strings point into the input, so only structs and slices
+// are allocated (UnmarshalFresh makes 20).
+const sharedDecodeAllocs = 12
+
+func TestSharedDecodeAllocationsArePinned(t *testing.T) {
+	data := messageData(t, 256)
+	i := 0
+	got := testing.AllocsPerRun(4*len(data)-1, func() {
+		var v discord.MessageCreate
+		if err := UnmarshalShared(data[i%len(data)], &v); err != nil {
+			panic(err)
+		}
+		i++
+	})
+	t.Logf("%.1f allocations per MESSAGE_CREATE", got)
+	if got > sharedDecodeAllocs*1.2 {
+		t.Errorf("%.1f allocations per MESSAGE_CREATE, more than 20%% over the %d recorded", got, sharedDecodeAllocs)
+	}
+}
+
+// within reports whether s's bytes lie inside b.
+func within(s string, b []byte) bool {
+	if len(s) == 0 || len(b) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&b[0]))
+	return p >= lo && p < lo+uintptr(len(b))
+}
+
+// UnmarshalShared's strings point into the input, and UnmarshalFresh's
+// never do (a caller who reuses its buffer relies on that); a string
+// holding an escape is a copy in both.
+func TestSharedStringsPointIntoTheInputAndFreshOnesDoNot(t *testing.T) {
+	data := []byte(`{"id":"1","content":"hello there","author":{"id":"2","username":"ann"},"nonce":"a\nb"}`)
+	var shared, fresh discord.MessageCreate
+	if err := UnmarshalShared(data, &shared); err != nil {
+		t.Fatal(err)
+	}
+	if err := UnmarshalFresh(data, &fresh); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(shared, fresh) {
+		t.Fatalf("values differ:\nshared %#v\nfresh  %#v", shared, fresh)
+	}
+	for _, s := range []string{shared.Content, shared.Author.Username} {
+		if !within(s, data) {
+			t.Errorf("UnmarshalShared: %q is a copy, want it in the input", s)
+		}
+	}
+	if shared.Nonce != "a\nb" || within(string(shared.Nonce), data) {
+		t.Errorf("UnmarshalShared: nonce %q, want a copy holding a newline", shared.Nonce)
+	}
+	for _, s := range []string{fresh.Content, fresh.Author.Username} {
+		if within(s, data) {
+			t.Errorf("UnmarshalFresh: %q points into the input", s)
+		}
 	}
 }
 

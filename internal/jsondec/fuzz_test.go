@@ -45,7 +45,7 @@ func FuzzUnmarshalMatchesEncodingJSON(f *testing.F) {
 		for _, dec := range []struct {
 			name string
 			fn   func([]byte, any) error
-		}{{"Unmarshal", Unmarshal}, {"UnmarshalFresh", UnmarshalFresh}} {
+		}{{"Unmarshal", Unmarshal}, {"UnmarshalFresh", UnmarshalFresh}, {"UnmarshalShared", UnmarshalShared}} {
 			got, _ := discord.NewEvent(name)
 			gotErr := dec.fn(data, got)
 			if (wantErr == nil) != (gotErr == nil) {

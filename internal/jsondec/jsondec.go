@@ -51,7 +51,19 @@ func Unmarshal(data []byte, v any) error {
 // generated in fastjson first, and only what they leave alone is decoded
 // by segmentio/encoding. The answer is the same.
 func UnmarshalFresh(data []byte, v any) error {
-	if fastjson.Decode(data, v) {
+	return unmarshalFresh(data, v, false)
+}
+
+// UnmarshalShared is UnmarshalFresh where v's strings may point into data
+// rather than into copies of their own (fastjson.DecodeShared): the caller
+// promises data is never modified afterwards, and accepts that a string
+// kept alive keeps data alive. The value is the same.
+func UnmarshalShared(data []byte, v any) error {
+	return unmarshalFresh(data, v, true)
+}
+
+func unmarshalFresh(data []byte, v any, shared bool) error {
+	if shared && fastjson.DecodeShared(data, v) || !shared && fastjson.Decode(data, v) {
 		return nil
 	}
 	if encodingJSONOnly(data) {

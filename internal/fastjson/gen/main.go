@@ -88,11 +88,11 @@ func main() {
 		fmt.Fprintf(&file, "\t%q\n", p)
 	}
 	file.WriteString(")\n\n")
-	file.WriteString("// Decode decodes data into v, which must point to a zero value, on the\n// fast path, and reports whether it could. When it could not, *v is zero\n// again.\n")
-	file.WriteString("func Decode(data []byte, v any) bool {\n\tswitch x := v.(type) {\n")
+	file.WriteString("// decode is Decode and DecodeShared: with shared, v's strings may share\n// data's memory.\n")
+	file.WriteString("func decode(data []byte, shared bool, v any) bool {\n\tswitch x := v.(type) {\n")
 	for _, t := range rs {
 		n := g.typeName(t)
-		fmt.Fprintf(&file, "\tcase *%s:\n\t\td := dec{b: data}\n\t\tif %s(&d, x) && d.end() {\n\t\t\treturn true\n\t\t}\n\t\t*x = %s{}\n", n, g.structFunc(t), n)
+		fmt.Fprintf(&file, "\tcase *%s:\n\t\td := dec{b: data, shared: shared}\n\t\tif %s(&d, x) && d.end() {\n\t\t\treturn true\n\t\t}\n\t\t*x = %s{}\n", n, g.structFunc(t), n)
 	}
 	file.WriteString("\t}\n\treturn false\n}\n\n")
 	file.Write(body.Bytes())
