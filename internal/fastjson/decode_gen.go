@@ -518,9 +518,9 @@ func decMessage(d *dec, p *discord.Message) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "author":
 			ok = seen(set[:], 2) && decUser(d, &p.Author)
 		case "content":
@@ -536,7 +536,7 @@ func decMessage(d *dec, p *discord.Message) bool {
 		case "mentions":
 			ok = seen(set[:], 8) && decSlice(d, &p.Mentions, decUser)
 		case "mention_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.MentionRoles, leafJSON)
+			ok = seen(set[:], 9) && decSlice(d, &p.MentionRoles, decID)
 		case "mention_channels":
 			ok = seen(set[:], 10) && decSlice(d, &p.MentionChannels, decChannelMention)
 		case "attachments":
@@ -550,7 +550,7 @@ func decMessage(d *dec, p *discord.Message) bool {
 		case "pinned":
 			ok = seen(set[:], 15) && decBool(d, &p.Pinned)
 		case "webhook_id":
-			ok = seen(set[:], 16) && leafJSON(d, &p.WebhookID)
+			ok = seen(set[:], 16) && decID(d, &p.WebhookID)
 		case "type":
 			ok = seen(set[:], 17) && decInt(d, &p.Type)
 		case "activity":
@@ -558,7 +558,7 @@ func decMessage(d *dec, p *discord.Message) bool {
 		case "application":
 			ok = seen(set[:], 19) && decPtr(d, &p.Application, decApplication)
 		case "application_id":
-			ok = seen(set[:], 20) && leafJSON(d, &p.ApplicationID)
+			ok = seen(set[:], 20) && decID(d, &p.ApplicationID)
 		case "flags":
 			ok = seen(set[:], 21) && decUint(d, &p.Flags)
 		case "message_reference":
@@ -628,11 +628,11 @@ func decApplicationCommandPermissionsUpdate(d *dec, p *discord.ApplicationComman
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildApplicationCommandPermissions.ID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildApplicationCommandPermissions.ID)
 		case "application_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildApplicationCommandPermissions.ApplicationID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildApplicationCommandPermissions.ApplicationID)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildApplicationCommandPermissions.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildApplicationCommandPermissions.GuildID)
 		case "permissions":
 			ok = seen(set[:], 3) && decSlice(d, &p.GuildApplicationCommandPermissions.Permissions, decApplicationCommandPermission)
 		default:
@@ -668,21 +668,21 @@ func decAutoModerationActionExecution(d *dec, p *discord.AutoModerationActionExe
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "action":
 			ok = seen(set[:], 1) && decAutoModerationAction(d, &p.Action)
 		case "rule_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.RuleID)
+			ok = seen(set[:], 2) && decID(d, &p.RuleID)
 		case "rule_trigger_type":
 			ok = seen(set[:], 3) && decInt(d, &p.RuleTriggerType)
 		case "user_id":
-			ok = seen(set[:], 4) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 4) && decID(d, &p.UserID)
 		case "channel_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 5) && decID(d, &p.ChannelID)
 		case "message_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 6) && decID(d, &p.MessageID)
 		case "alert_system_message_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.AlertSystemMessageID)
+			ok = seen(set[:], 7) && decID(d, &p.AlertSystemMessageID)
 		case "content":
 			ok = seen(set[:], 8) && decStr(d, &p.Content)
 		case "matched_keyword":
@@ -722,13 +722,13 @@ func decAutoModerationRuleCreate(d *dec, p *discord.AutoModerationRuleCreate) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.AutoModerationRule.ID)
+			ok = seen(set[:], 0) && decID(d, &p.AutoModerationRule.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.AutoModerationRule.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.AutoModerationRule.GuildID)
 		case "name":
 			ok = seen(set[:], 2) && decStr(d, &p.AutoModerationRule.Name)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.AutoModerationRule.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.AutoModerationRule.CreatorID)
 		case "event_type":
 			ok = seen(set[:], 4) && decInt(d, &p.AutoModerationRule.EventType)
 		case "trigger_type":
@@ -740,9 +740,9 @@ func decAutoModerationRuleCreate(d *dec, p *discord.AutoModerationRuleCreate) bo
 		case "enabled":
 			ok = seen(set[:], 8) && decBool(d, &p.AutoModerationRule.Enabled)
 		case "exempt_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, leafJSON)
+			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID)
 		case "exempt_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, leafJSON)
+			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID)
 		default:
 			ok = unknown(k, decAutoModerationRuleCreateFields) && d.skip()
 		}
@@ -776,13 +776,13 @@ func decAutoModerationRuleDelete(d *dec, p *discord.AutoModerationRuleDelete) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.AutoModerationRule.ID)
+			ok = seen(set[:], 0) && decID(d, &p.AutoModerationRule.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.AutoModerationRule.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.AutoModerationRule.GuildID)
 		case "name":
 			ok = seen(set[:], 2) && decStr(d, &p.AutoModerationRule.Name)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.AutoModerationRule.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.AutoModerationRule.CreatorID)
 		case "event_type":
 			ok = seen(set[:], 4) && decInt(d, &p.AutoModerationRule.EventType)
 		case "trigger_type":
@@ -794,9 +794,9 @@ func decAutoModerationRuleDelete(d *dec, p *discord.AutoModerationRuleDelete) bo
 		case "enabled":
 			ok = seen(set[:], 8) && decBool(d, &p.AutoModerationRule.Enabled)
 		case "exempt_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, leafJSON)
+			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID)
 		case "exempt_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, leafJSON)
+			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID)
 		default:
 			ok = unknown(k, decAutoModerationRuleDeleteFields) && d.skip()
 		}
@@ -830,13 +830,13 @@ func decAutoModerationRuleUpdate(d *dec, p *discord.AutoModerationRuleUpdate) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.AutoModerationRule.ID)
+			ok = seen(set[:], 0) && decID(d, &p.AutoModerationRule.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.AutoModerationRule.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.AutoModerationRule.GuildID)
 		case "name":
 			ok = seen(set[:], 2) && decStr(d, &p.AutoModerationRule.Name)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.AutoModerationRule.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.AutoModerationRule.CreatorID)
 		case "event_type":
 			ok = seen(set[:], 4) && decInt(d, &p.AutoModerationRule.EventType)
 		case "trigger_type":
@@ -848,9 +848,9 @@ func decAutoModerationRuleUpdate(d *dec, p *discord.AutoModerationRuleUpdate) bo
 		case "enabled":
 			ok = seen(set[:], 8) && decBool(d, &p.AutoModerationRule.Enabled)
 		case "exempt_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, leafJSON)
+			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID)
 		case "exempt_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, leafJSON)
+			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID)
 		default:
 			ok = unknown(k, decAutoModerationRuleUpdateFields) && d.skip()
 		}
@@ -884,11 +884,11 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
 		case "permission_overwrites":
@@ -900,7 +900,7 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
 		case "user_limit":
@@ -912,13 +912,13 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -946,7 +946,7 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -990,11 +990,11 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
 		case "permission_overwrites":
@@ -1006,7 +1006,7 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
 		case "user_limit":
@@ -1018,13 +1018,13 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -1052,7 +1052,7 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -1096,7 +1096,7 @@ func decChannelInfo(d *dec, p *discord.ChannelInfo) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "channels":
 			ok = seen(set[:], 1) && decSlice(d, &p.Channels, decChannelInfoChannel)
 		default:
@@ -1132,9 +1132,9 @@ func decChannelPinsUpdate(d *dec, p *discord.ChannelPinsUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 2) && decPtr(d, &p.LastPinTimestamp, leafJSON)
 		default:
@@ -1170,11 +1170,11 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
 		case "permission_overwrites":
@@ -1186,7 +1186,7 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
 		case "user_limit":
@@ -1198,13 +1198,13 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -1232,7 +1232,7 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -1276,13 +1276,13 @@ func decEntitlementCreate(d *dec, p *discord.EntitlementCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Entitlement.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Entitlement.ID)
 		case "sku_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Entitlement.SKUID)
+			ok = seen(set[:], 1) && decID(d, &p.Entitlement.SKUID)
 		case "application_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Entitlement.ApplicationID)
+			ok = seen(set[:], 2) && decID(d, &p.Entitlement.ApplicationID)
 		case "user_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.Entitlement.UserID)
+			ok = seen(set[:], 3) && decID(d, &p.Entitlement.UserID)
 		case "type":
 			ok = seen(set[:], 4) && decInt(d, &p.Entitlement.Type)
 		case "deleted":
@@ -1292,7 +1292,7 @@ func decEntitlementCreate(d *dec, p *discord.EntitlementCreate) bool {
 		case "ends_at":
 			ok = seen(set[:], 7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON)
 		case "guild_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Entitlement.GuildID)
+			ok = seen(set[:], 8) && decID(d, &p.Entitlement.GuildID)
 		case "consumed":
 			ok = seen(set[:], 9) && decBool(d, &p.Entitlement.Consumed)
 		case "fulfilled_at":
@@ -1300,9 +1300,9 @@ func decEntitlementCreate(d *dec, p *discord.EntitlementCreate) bool {
 		case "fulfillment_status":
 			ok = seen(set[:], 11) && decInt(d, &p.Entitlement.FulfillmentStatus)
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && leafJSON(d, &p.Entitlement.GifterUserID)
+			ok = seen(set[:], 12) && decID(d, &p.Entitlement.GifterUserID)
 		case "parent_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.Entitlement.ParentID)
+			ok = seen(set[:], 13) && decID(d, &p.Entitlement.ParentID)
 		default:
 			ok = unknown(k, decEntitlementCreateFields) && d.skip()
 		}
@@ -1336,13 +1336,13 @@ func decEntitlementDelete(d *dec, p *discord.EntitlementDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Entitlement.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Entitlement.ID)
 		case "sku_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Entitlement.SKUID)
+			ok = seen(set[:], 1) && decID(d, &p.Entitlement.SKUID)
 		case "application_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Entitlement.ApplicationID)
+			ok = seen(set[:], 2) && decID(d, &p.Entitlement.ApplicationID)
 		case "user_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.Entitlement.UserID)
+			ok = seen(set[:], 3) && decID(d, &p.Entitlement.UserID)
 		case "type":
 			ok = seen(set[:], 4) && decInt(d, &p.Entitlement.Type)
 		case "deleted":
@@ -1352,7 +1352,7 @@ func decEntitlementDelete(d *dec, p *discord.EntitlementDelete) bool {
 		case "ends_at":
 			ok = seen(set[:], 7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON)
 		case "guild_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Entitlement.GuildID)
+			ok = seen(set[:], 8) && decID(d, &p.Entitlement.GuildID)
 		case "consumed":
 			ok = seen(set[:], 9) && decBool(d, &p.Entitlement.Consumed)
 		case "fulfilled_at":
@@ -1360,9 +1360,9 @@ func decEntitlementDelete(d *dec, p *discord.EntitlementDelete) bool {
 		case "fulfillment_status":
 			ok = seen(set[:], 11) && decInt(d, &p.Entitlement.FulfillmentStatus)
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && leafJSON(d, &p.Entitlement.GifterUserID)
+			ok = seen(set[:], 12) && decID(d, &p.Entitlement.GifterUserID)
 		case "parent_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.Entitlement.ParentID)
+			ok = seen(set[:], 13) && decID(d, &p.Entitlement.ParentID)
 		default:
 			ok = unknown(k, decEntitlementDeleteFields) && d.skip()
 		}
@@ -1396,13 +1396,13 @@ func decEntitlementUpdate(d *dec, p *discord.EntitlementUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Entitlement.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Entitlement.ID)
 		case "sku_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Entitlement.SKUID)
+			ok = seen(set[:], 1) && decID(d, &p.Entitlement.SKUID)
 		case "application_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Entitlement.ApplicationID)
+			ok = seen(set[:], 2) && decID(d, &p.Entitlement.ApplicationID)
 		case "user_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.Entitlement.UserID)
+			ok = seen(set[:], 3) && decID(d, &p.Entitlement.UserID)
 		case "type":
 			ok = seen(set[:], 4) && decInt(d, &p.Entitlement.Type)
 		case "deleted":
@@ -1412,7 +1412,7 @@ func decEntitlementUpdate(d *dec, p *discord.EntitlementUpdate) bool {
 		case "ends_at":
 			ok = seen(set[:], 7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON)
 		case "guild_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Entitlement.GuildID)
+			ok = seen(set[:], 8) && decID(d, &p.Entitlement.GuildID)
 		case "consumed":
 			ok = seen(set[:], 9) && decBool(d, &p.Entitlement.Consumed)
 		case "fulfilled_at":
@@ -1420,9 +1420,9 @@ func decEntitlementUpdate(d *dec, p *discord.EntitlementUpdate) bool {
 		case "fulfillment_status":
 			ok = seen(set[:], 11) && decInt(d, &p.Entitlement.FulfillmentStatus)
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && leafJSON(d, &p.Entitlement.GifterUserID)
+			ok = seen(set[:], 12) && decID(d, &p.Entitlement.GifterUserID)
 		case "parent_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.Entitlement.ParentID)
+			ok = seen(set[:], 13) && decID(d, &p.Entitlement.ParentID)
 		default:
 			ok = unknown(k, decEntitlementUpdateFields) && d.skip()
 		}
@@ -1460,9 +1460,9 @@ func decGuildAuditLogEntryCreate(d *dec, p *discord.GuildAuditLogEntryCreate) bo
 		case "changes":
 			ok = seen(set[:], 1) && decSlice(d, &p.AuditLogEntry.Changes, decAuditLogChange)
 		case "user_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.AuditLogEntry.UserID)
+			ok = seen(set[:], 2) && decID(d, &p.AuditLogEntry.UserID)
 		case "id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.AuditLogEntry.ID)
+			ok = seen(set[:], 3) && decID(d, &p.AuditLogEntry.ID)
 		case "action_type":
 			ok = seen(set[:], 4) && decInt(d, &p.AuditLogEntry.ActionType)
 		case "options":
@@ -1470,7 +1470,7 @@ func decGuildAuditLogEntryCreate(d *dec, p *discord.GuildAuditLogEntryCreate) bo
 		case "reason":
 			ok = seen(set[:], 6) && decStr(d, &p.AuditLogEntry.Reason)
 		case "guild_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 7) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildAuditLogEntryCreateFields) && d.skip()
 		}
@@ -1504,7 +1504,7 @@ func decGuildBanAdd(d *dec, p *discord.GuildBanAdd) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "user":
 			ok = seen(set[:], 1) && decUser(d, &p.User)
 		default:
@@ -1540,7 +1540,7 @@ func decGuildBanRemove(d *dec, p *discord.GuildBanRemove) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "user":
 			ok = seen(set[:], 1) && decUser(d, &p.User)
 		default:
@@ -1576,7 +1576,7 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Guild.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Guild.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Guild.Name)
 		case "icon":
@@ -1590,19 +1590,19 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "owner":
 			ok = seen(set[:], 6) && decBool(d, &p.Guild.Owner)
 		case "owner_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.Guild.OwnerID)
+			ok = seen(set[:], 7) && decID(d, &p.Guild.OwnerID)
 		case "permissions":
 			ok = seen(set[:], 8) && leafJSON(d, &p.Guild.Permissions)
 		case "region":
 			ok = seen(set[:], 9) && decPtr(d, &p.Guild.Region, decStr)
 		case "afk_channel_id":
-			ok = seen(set[:], 10) && leafJSON(d, &p.Guild.AFKChannelID)
+			ok = seen(set[:], 10) && decID(d, &p.Guild.AFKChannelID)
 		case "afk_timeout":
 			ok = seen(set[:], 11) && decInt(d, &p.Guild.AFKTimeout)
 		case "widget_enabled":
 			ok = seen(set[:], 12) && decBool(d, &p.Guild.WidgetEnabled)
 		case "widget_channel_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.Guild.WidgetChannelID)
+			ok = seen(set[:], 13) && decID(d, &p.Guild.WidgetChannelID)
 		case "verification_level":
 			ok = seen(set[:], 14) && decInt(d, &p.Guild.VerificationLevel)
 		case "default_message_notifications":
@@ -1618,13 +1618,13 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "mfa_level":
 			ok = seen(set[:], 20) && decInt(d, &p.Guild.MFALevel)
 		case "application_id":
-			ok = seen(set[:], 21) && leafJSON(d, &p.Guild.ApplicationID)
+			ok = seen(set[:], 21) && decID(d, &p.Guild.ApplicationID)
 		case "system_channel_id":
-			ok = seen(set[:], 22) && leafJSON(d, &p.Guild.SystemChannelID)
+			ok = seen(set[:], 22) && decID(d, &p.Guild.SystemChannelID)
 		case "system_channel_flags":
 			ok = seen(set[:], 23) && decUint(d, &p.Guild.SystemChannelFlags)
 		case "rules_channel_id":
-			ok = seen(set[:], 24) && leafJSON(d, &p.Guild.RulesChannelID)
+			ok = seen(set[:], 24) && decID(d, &p.Guild.RulesChannelID)
 		case "max_presences":
 			ok = seen(set[:], 25) && decPtr(d, &p.Guild.MaxPresences, decInt)
 		case "max_members":
@@ -1642,7 +1642,7 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "preferred_locale":
 			ok = seen(set[:], 32) && decStr(d, &p.Guild.PreferredLocale)
 		case "public_updates_channel_id":
-			ok = seen(set[:], 33) && leafJSON(d, &p.Guild.PublicUpdatesChannelID)
+			ok = seen(set[:], 33) && decID(d, &p.Guild.PublicUpdatesChannelID)
 		case "max_video_channel_users":
 			ok = seen(set[:], 34) && decInt(d, &p.Guild.MaxVideoChannelUsers)
 		case "max_stage_video_channel_users":
@@ -1660,7 +1660,7 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "premium_progress_bar_enabled":
 			ok = seen(set[:], 41) && decBool(d, &p.Guild.PremiumProgressBarEnabled)
 		case "safety_alerts_channel_id":
-			ok = seen(set[:], 42) && leafJSON(d, &p.Guild.SafetyAlertsChannelID)
+			ok = seen(set[:], 42) && decID(d, &p.Guild.SafetyAlertsChannelID)
 		case "incidents_data":
 			ok = seen(set[:], 43) && decPtr(d, &p.Guild.IncidentsData, decIncidentsData)
 		case "nsfw":
@@ -1726,7 +1726,7 @@ func decGuildDelete(d *dec, p *discord.GuildDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.UnavailableGuild.ID)
+			ok = seen(set[:], 0) && decID(d, &p.UnavailableGuild.ID)
 		case "unavailable":
 			ok = seen(set[:], 1) && decBool(d, &p.UnavailableGuild.Unavailable)
 		default:
@@ -1762,7 +1762,7 @@ func decGuildEmojisUpdate(d *dec, p *discord.GuildEmojisUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "emojis":
 			ok = seen(set[:], 1) && decSlice(d, &p.Emojis, decEmoji)
 		default:
@@ -1798,7 +1798,7 @@ func decGuildIntegrationsUpdate(d *dec, p *discord.GuildIntegrationsUpdate) bool
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildIntegrationsUpdateFields) && d.skip()
 		}
@@ -1832,7 +1832,7 @@ func decGuildMembersChunk(d *dec, p *discord.GuildMembersChunk) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "members":
 			ok = seen(set[:], 1) && decSlice(d, &p.Members, decMember)
 		case "chunk_index":
@@ -1840,7 +1840,7 @@ func decGuildMembersChunk(d *dec, p *discord.GuildMembersChunk) bool {
 		case "chunk_count":
 			ok = seen(set[:], 3) && decInt(d, &p.ChunkCount)
 		case "not_found":
-			ok = seen(set[:], 4) && decSlice(d, &p.NotFound, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.NotFound, decID)
 		case "presences":
 			ok = seen(set[:], 5) && decSlice(d, &p.Presences, decPresence)
 		case "nonce":
@@ -1886,7 +1886,7 @@ func decGuildMemberAdd(d *dec, p *discord.GuildMemberAdd) bool {
 		case "banner":
 			ok = seen(set[:], 3) && decPtr(d, &p.Member.Banner, decStr)
 		case "roles":
-			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, decID)
 		case "joined_at":
 			ok = seen(set[:], 5) && leafJSON(d, &p.Member.JoinedAt)
 		case "premium_since":
@@ -1908,7 +1908,7 @@ func decGuildMemberAdd(d *dec, p *discord.GuildMemberAdd) bool {
 		case "collectibles":
 			ok = seen(set[:], 14) && decPtr(d, &p.Member.Collectibles, decCollectibles)
 		case "guild_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 15) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildMemberAddFields) && d.skip()
 		}
@@ -1942,7 +1942,7 @@ func decGuildMemberRemove(d *dec, p *discord.GuildMemberRemove) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "user":
 			ok = seen(set[:], 1) && decUser(d, &p.User)
 		default:
@@ -1986,7 +1986,7 @@ func decGuildMemberUpdate(d *dec, p *discord.GuildMemberUpdate) bool {
 		case "banner":
 			ok = seen(set[:], 3) && decPtr(d, &p.Member.Banner, decStr)
 		case "roles":
-			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, decID)
 		case "joined_at":
 			ok = seen(set[:], 5) && leafJSON(d, &p.Member.JoinedAt)
 		case "premium_since":
@@ -2008,7 +2008,7 @@ func decGuildMemberUpdate(d *dec, p *discord.GuildMemberUpdate) bool {
 		case "collectibles":
 			ok = seen(set[:], 14) && decPtr(d, &p.Member.Collectibles, decCollectibles)
 		case "guild_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 15) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildMemberUpdateFields) && d.skip()
 		}
@@ -2042,7 +2042,7 @@ func decGuildRoleCreate(d *dec, p *discord.GuildRoleCreate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "role":
 			ok = seen(set[:], 1) && decRole(d, &p.Role)
 		default:
@@ -2078,9 +2078,9 @@ func decGuildRoleDelete(d *dec, p *discord.GuildRoleDelete) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "role_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.RoleID)
+			ok = seen(set[:], 1) && decID(d, &p.RoleID)
 		default:
 			ok = unknown(k, decGuildRoleDeleteFields) && d.skip()
 		}
@@ -2114,7 +2114,7 @@ func decGuildRoleUpdate(d *dec, p *discord.GuildRoleUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "role":
 			ok = seen(set[:], 1) && decRole(d, &p.Role)
 		default:
@@ -2150,13 +2150,13 @@ func decGuildScheduledEventCreate(d *dec, p *discord.GuildScheduledEventCreate) 
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ScheduledEvent.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ScheduledEvent.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ScheduledEvent.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.ScheduledEvent.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ScheduledEvent.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.ScheduledEvent.ChannelID)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.ScheduledEvent.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.ScheduledEvent.CreatorID)
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
 		case "description":
@@ -2172,7 +2172,7 @@ func decGuildScheduledEventCreate(d *dec, p *discord.GuildScheduledEventCreate) 
 		case "entity_type":
 			ok = seen(set[:], 10) && decInt(d, &p.ScheduledEvent.EntityType)
 		case "entity_id":
-			ok = seen(set[:], 11) && leafJSON(d, &p.ScheduledEvent.EntityID)
+			ok = seen(set[:], 11) && decID(d, &p.ScheduledEvent.EntityID)
 		case "entity_metadata":
 			ok = seen(set[:], 12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata)
 		case "creator":
@@ -2220,13 +2220,13 @@ func decGuildScheduledEventDelete(d *dec, p *discord.GuildScheduledEventDelete) 
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ScheduledEvent.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ScheduledEvent.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ScheduledEvent.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.ScheduledEvent.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ScheduledEvent.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.ScheduledEvent.ChannelID)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.ScheduledEvent.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.ScheduledEvent.CreatorID)
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
 		case "description":
@@ -2242,7 +2242,7 @@ func decGuildScheduledEventDelete(d *dec, p *discord.GuildScheduledEventDelete) 
 		case "entity_type":
 			ok = seen(set[:], 10) && decInt(d, &p.ScheduledEvent.EntityType)
 		case "entity_id":
-			ok = seen(set[:], 11) && leafJSON(d, &p.ScheduledEvent.EntityID)
+			ok = seen(set[:], 11) && decID(d, &p.ScheduledEvent.EntityID)
 		case "entity_metadata":
 			ok = seen(set[:], 12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata)
 		case "creator":
@@ -2290,13 +2290,13 @@ func decGuildScheduledEventUpdate(d *dec, p *discord.GuildScheduledEventUpdate) 
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ScheduledEvent.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ScheduledEvent.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ScheduledEvent.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.ScheduledEvent.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ScheduledEvent.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.ScheduledEvent.ChannelID)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.ScheduledEvent.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.ScheduledEvent.CreatorID)
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
 		case "description":
@@ -2312,7 +2312,7 @@ func decGuildScheduledEventUpdate(d *dec, p *discord.GuildScheduledEventUpdate) 
 		case "entity_type":
 			ok = seen(set[:], 10) && decInt(d, &p.ScheduledEvent.EntityType)
 		case "entity_id":
-			ok = seen(set[:], 11) && leafJSON(d, &p.ScheduledEvent.EntityID)
+			ok = seen(set[:], 11) && decID(d, &p.ScheduledEvent.EntityID)
 		case "entity_metadata":
 			ok = seen(set[:], 12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata)
 		case "creator":
@@ -2360,11 +2360,11 @@ func decGuildScheduledEventUserAdd(d *dec, p *discord.GuildScheduledEventUserAdd
 		}
 		switch string(k) {
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildScheduledEventID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildScheduledEventID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.UserID)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildScheduledEventUserAddFields) && d.skip()
 		}
@@ -2398,11 +2398,11 @@ func decGuildScheduledEventUserRemove(d *dec, p *discord.GuildScheduledEventUser
 		}
 		switch string(k) {
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildScheduledEventID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildScheduledEventID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.UserID)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildScheduledEventUserRemoveFields) && d.skip()
 		}
@@ -2438,7 +2438,7 @@ func decGuildSoundboardSoundsUpdate(d *dec, p *discord.GuildSoundboardSoundsUpda
 		case "soundboard_sounds":
 			ok = seen(set[:], 0) && decSlice(d, &p.SoundboardSounds, decSoundboardSound)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildSoundboardSoundsUpdateFields) && d.skip()
 		}
@@ -2474,15 +2474,15 @@ func decGuildSoundboardSoundCreate(d *dec, p *discord.GuildSoundboardSoundCreate
 		case "name":
 			ok = seen(set[:], 0) && decStr(d, &p.SoundboardSound.Name)
 		case "sound_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.SoundboardSound.SoundID)
+			ok = seen(set[:], 1) && decID(d, &p.SoundboardSound.SoundID)
 		case "volume":
 			ok = seen(set[:], 2) && decFloat(d, &p.SoundboardSound.Volume)
 		case "emoji_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.SoundboardSound.EmojiID)
+			ok = seen(set[:], 3) && decID(d, &p.SoundboardSound.EmojiID)
 		case "emoji_name":
 			ok = seen(set[:], 4) && decPtr(d, &p.SoundboardSound.EmojiName, decStr)
 		case "guild_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.SoundboardSound.GuildID)
+			ok = seen(set[:], 5) && decID(d, &p.SoundboardSound.GuildID)
 		case "available":
 			ok = seen(set[:], 6) && decBool(d, &p.SoundboardSound.Available)
 		case "user":
@@ -2520,9 +2520,9 @@ func decGuildSoundboardSoundDelete(d *dec, p *discord.GuildSoundboardSoundDelete
 		}
 		switch string(k) {
 		case "sound_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.SoundID)
+			ok = seen(set[:], 0) && decID(d, &p.SoundID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decGuildSoundboardSoundDeleteFields) && d.skip()
 		}
@@ -2558,15 +2558,15 @@ func decGuildSoundboardSoundUpdate(d *dec, p *discord.GuildSoundboardSoundUpdate
 		case "name":
 			ok = seen(set[:], 0) && decStr(d, &p.SoundboardSound.Name)
 		case "sound_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.SoundboardSound.SoundID)
+			ok = seen(set[:], 1) && decID(d, &p.SoundboardSound.SoundID)
 		case "volume":
 			ok = seen(set[:], 2) && decFloat(d, &p.SoundboardSound.Volume)
 		case "emoji_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.SoundboardSound.EmojiID)
+			ok = seen(set[:], 3) && decID(d, &p.SoundboardSound.EmojiID)
 		case "emoji_name":
 			ok = seen(set[:], 4) && decPtr(d, &p.SoundboardSound.EmojiName, decStr)
 		case "guild_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.SoundboardSound.GuildID)
+			ok = seen(set[:], 5) && decID(d, &p.SoundboardSound.GuildID)
 		case "available":
 			ok = seen(set[:], 6) && decBool(d, &p.SoundboardSound.Available)
 		case "user":
@@ -2604,7 +2604,7 @@ func decGuildStickersUpdate(d *dec, p *discord.GuildStickersUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "stickers":
 			ok = seen(set[:], 1) && decSlice(d, &p.Stickers, decSticker)
 		default:
@@ -2640,7 +2640,7 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Guild.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Guild.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Guild.Name)
 		case "icon":
@@ -2654,19 +2654,19 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "owner":
 			ok = seen(set[:], 6) && decBool(d, &p.Guild.Owner)
 		case "owner_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.Guild.OwnerID)
+			ok = seen(set[:], 7) && decID(d, &p.Guild.OwnerID)
 		case "permissions":
 			ok = seen(set[:], 8) && leafJSON(d, &p.Guild.Permissions)
 		case "region":
 			ok = seen(set[:], 9) && decPtr(d, &p.Guild.Region, decStr)
 		case "afk_channel_id":
-			ok = seen(set[:], 10) && leafJSON(d, &p.Guild.AFKChannelID)
+			ok = seen(set[:], 10) && decID(d, &p.Guild.AFKChannelID)
 		case "afk_timeout":
 			ok = seen(set[:], 11) && decInt(d, &p.Guild.AFKTimeout)
 		case "widget_enabled":
 			ok = seen(set[:], 12) && decBool(d, &p.Guild.WidgetEnabled)
 		case "widget_channel_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.Guild.WidgetChannelID)
+			ok = seen(set[:], 13) && decID(d, &p.Guild.WidgetChannelID)
 		case "verification_level":
 			ok = seen(set[:], 14) && decInt(d, &p.Guild.VerificationLevel)
 		case "default_message_notifications":
@@ -2682,13 +2682,13 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "mfa_level":
 			ok = seen(set[:], 20) && decInt(d, &p.Guild.MFALevel)
 		case "application_id":
-			ok = seen(set[:], 21) && leafJSON(d, &p.Guild.ApplicationID)
+			ok = seen(set[:], 21) && decID(d, &p.Guild.ApplicationID)
 		case "system_channel_id":
-			ok = seen(set[:], 22) && leafJSON(d, &p.Guild.SystemChannelID)
+			ok = seen(set[:], 22) && decID(d, &p.Guild.SystemChannelID)
 		case "system_channel_flags":
 			ok = seen(set[:], 23) && decUint(d, &p.Guild.SystemChannelFlags)
 		case "rules_channel_id":
-			ok = seen(set[:], 24) && leafJSON(d, &p.Guild.RulesChannelID)
+			ok = seen(set[:], 24) && decID(d, &p.Guild.RulesChannelID)
 		case "max_presences":
 			ok = seen(set[:], 25) && decPtr(d, &p.Guild.MaxPresences, decInt)
 		case "max_members":
@@ -2706,7 +2706,7 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "preferred_locale":
 			ok = seen(set[:], 32) && decStr(d, &p.Guild.PreferredLocale)
 		case "public_updates_channel_id":
-			ok = seen(set[:], 33) && leafJSON(d, &p.Guild.PublicUpdatesChannelID)
+			ok = seen(set[:], 33) && decID(d, &p.Guild.PublicUpdatesChannelID)
 		case "max_video_channel_users":
 			ok = seen(set[:], 34) && decInt(d, &p.Guild.MaxVideoChannelUsers)
 		case "max_stage_video_channel_users":
@@ -2724,7 +2724,7 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "premium_progress_bar_enabled":
 			ok = seen(set[:], 41) && decBool(d, &p.Guild.PremiumProgressBarEnabled)
 		case "safety_alerts_channel_id":
-			ok = seen(set[:], 42) && leafJSON(d, &p.Guild.SafetyAlertsChannelID)
+			ok = seen(set[:], 42) && decID(d, &p.Guild.SafetyAlertsChannelID)
 		case "incidents_data":
 			ok = seen(set[:], 43) && decPtr(d, &p.Guild.IncidentsData, decIncidentsData)
 		case "nsfw":
@@ -2766,7 +2766,7 @@ func decIntegrationCreate(d *dec, p *discord.IntegrationCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Integration.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Integration.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Integration.Name)
 		case "type":
@@ -2776,7 +2776,7 @@ func decIntegrationCreate(d *dec, p *discord.IntegrationCreate) bool {
 		case "syncing":
 			ok = seen(set[:], 4) && decBool(d, &p.Integration.Syncing)
 		case "role_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Integration.RoleID)
+			ok = seen(set[:], 5) && decID(d, &p.Integration.RoleID)
 		case "enable_emoticons":
 			ok = seen(set[:], 6) && decBool(d, &p.Integration.EnableEmoticons)
 		case "expire_behavior":
@@ -2798,9 +2798,9 @@ func decIntegrationCreate(d *dec, p *discord.IntegrationCreate) bool {
 		case "scopes":
 			ok = seen(set[:], 15) && decSlice(d, &p.Integration.Scopes, decStr)
 		case "application_id":
-			ok = seen(set[:], 16) && leafJSON(d, &p.Integration.ApplicationID)
+			ok = seen(set[:], 16) && decID(d, &p.Integration.ApplicationID)
 		case "guild_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 17) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decIntegrationCreateFields) && d.skip()
 		}
@@ -2834,11 +2834,11 @@ func decIntegrationDelete(d *dec, p *discord.IntegrationDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "application_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ApplicationID)
+			ok = seen(set[:], 2) && decID(d, &p.ApplicationID)
 		default:
 			ok = unknown(k, decIntegrationDeleteFields) && d.skip()
 		}
@@ -2872,7 +2872,7 @@ func decIntegrationUpdate(d *dec, p *discord.IntegrationUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Integration.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Integration.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Integration.Name)
 		case "type":
@@ -2882,7 +2882,7 @@ func decIntegrationUpdate(d *dec, p *discord.IntegrationUpdate) bool {
 		case "syncing":
 			ok = seen(set[:], 4) && decBool(d, &p.Integration.Syncing)
 		case "role_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Integration.RoleID)
+			ok = seen(set[:], 5) && decID(d, &p.Integration.RoleID)
 		case "enable_emoticons":
 			ok = seen(set[:], 6) && decBool(d, &p.Integration.EnableEmoticons)
 		case "expire_behavior":
@@ -2904,9 +2904,9 @@ func decIntegrationUpdate(d *dec, p *discord.IntegrationUpdate) bool {
 		case "scopes":
 			ok = seen(set[:], 15) && decSlice(d, &p.Integration.Scopes, decStr)
 		case "application_id":
-			ok = seen(set[:], 16) && leafJSON(d, &p.Integration.ApplicationID)
+			ok = seen(set[:], 16) && decID(d, &p.Integration.ApplicationID)
 		case "guild_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 17) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decIntegrationUpdateFields) && d.skip()
 		}
@@ -2940,9 +2940,9 @@ func decInteractionCreate(d *dec, p *discord.InteractionCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Interaction.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Interaction.ID)
 		case "application_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Interaction.ApplicationID)
+			ok = seen(set[:], 1) && decID(d, &p.Interaction.ApplicationID)
 		case "type":
 			ok = seen(set[:], 2) && decInt(d, &p.Interaction.Type)
 		case "data":
@@ -2950,11 +2950,11 @@ func decInteractionCreate(d *dec, p *discord.InteractionCreate) bool {
 		case "guild":
 			ok = seen(set[:], 4) && decPtr(d, &p.Interaction.Guild, decGuild)
 		case "guild_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Interaction.GuildID)
+			ok = seen(set[:], 5) && decID(d, &p.Interaction.GuildID)
 		case "channel":
 			ok = seen(set[:], 6) && decPtr(d, &p.Interaction.Channel, decChannel)
 		case "channel_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.Interaction.ChannelID)
+			ok = seen(set[:], 7) && decID(d, &p.Interaction.ChannelID)
 		case "member":
 			ok = seen(set[:], 8) && decPtr(d, &p.Interaction.Member, decMember)
 		case "user":
@@ -3012,13 +3012,13 @@ func decInviteCreate(d *dec, p *discord.InviteCreate) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "code":
 			ok = seen(set[:], 1) && decStr(d, &p.Code)
 		case "created_at":
 			ok = seen(set[:], 2) && leafJSON(d, &p.CreatedAt)
 		case "guild_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 3) && decID(d, &p.GuildID)
 		case "inviter":
 			ok = seen(set[:], 4) && decPtr(d, &p.Inviter, decUser)
 		case "max_age":
@@ -3038,7 +3038,7 @@ func decInviteCreate(d *dec, p *discord.InviteCreate) bool {
 		case "expires_at":
 			ok = seen(set[:], 12) && decPtr(d, &p.ExpiresAt, leafJSON)
 		case "role_ids":
-			ok = seen(set[:], 13) && decSlice(d, &p.RoleIDs, leafJSON)
+			ok = seen(set[:], 13) && decSlice(d, &p.RoleIDs, decID)
 		default:
 			ok = unknown(k, decInviteCreateFields) && d.skip()
 		}
@@ -3072,9 +3072,9 @@ func decInviteDelete(d *dec, p *discord.InviteDelete) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "code":
 			ok = seen(set[:], 2) && decStr(d, &p.Code)
 		default:
@@ -3110,9 +3110,9 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Message.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Message.ID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Message.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.Message.ChannelID)
 		case "author":
 			ok = seen(set[:], 2) && decUser(d, &p.Message.Author)
 		case "content":
@@ -3128,7 +3128,7 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		case "mentions":
 			ok = seen(set[:], 8) && decSlice(d, &p.Message.Mentions, decUser)
 		case "mention_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.Message.MentionRoles, leafJSON)
+			ok = seen(set[:], 9) && decSlice(d, &p.Message.MentionRoles, decID)
 		case "mention_channels":
 			ok = seen(set[:], 10) && decSlice(d, &p.Message.MentionChannels, decChannelMention)
 		case "attachments":
@@ -3142,7 +3142,7 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		case "pinned":
 			ok = seen(set[:], 15) && decBool(d, &p.Message.Pinned)
 		case "webhook_id":
-			ok = seen(set[:], 16) && leafJSON(d, &p.Message.WebhookID)
+			ok = seen(set[:], 16) && decID(d, &p.Message.WebhookID)
 		case "type":
 			ok = seen(set[:], 17) && decInt(d, &p.Message.Type)
 		case "activity":
@@ -3150,7 +3150,7 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		case "application":
 			ok = seen(set[:], 19) && decPtr(d, &p.Message.Application, decApplication)
 		case "application_id":
-			ok = seen(set[:], 20) && leafJSON(d, &p.Message.ApplicationID)
+			ok = seen(set[:], 20) && decID(d, &p.Message.ApplicationID)
 		case "flags":
 			ok = seen(set[:], 21) && decUint(d, &p.Message.Flags)
 		case "message_reference":
@@ -3188,7 +3188,7 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		case "lobby_member":
 			ok = seen(set[:], 38) && decPtr(d, &p.Message.LobbyMember, decMessageLobbyMember)
 		case "guild_id":
-			ok = seen(set[:], 39) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 39) && decID(d, &p.GuildID)
 		case "member":
 			ok = seen(set[:], 40) && decPtr(d, &p.Member, decMember)
 		case "channel_type":
@@ -3226,11 +3226,11 @@ func decMessageDelete(d *dec, p *discord.MessageDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decMessageDeleteFields) && d.skip()
 		}
@@ -3264,11 +3264,11 @@ func decMessageDeleteBulk(d *dec, p *discord.MessageDeleteBulk) bool {
 		}
 		switch string(k) {
 		case "ids":
-			ok = seen(set[:], 0) && decSlice(d, &p.IDs, leafJSON)
+			ok = seen(set[:], 0) && decSlice(d, &p.IDs, decID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decMessageDeleteBulkFields) && d.skip()
 		}
@@ -3302,13 +3302,13 @@ func decMessagePollVoteAdd(d *dec, p *discord.MessagePollVoteAdd) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 0) && decID(d, &p.UserID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "message_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 2) && decID(d, &p.MessageID)
 		case "guild_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 3) && decID(d, &p.GuildID)
 		case "answer_id":
 			ok = seen(set[:], 4) && decInt(d, &p.AnswerID)
 		default:
@@ -3344,13 +3344,13 @@ func decMessagePollVoteRemove(d *dec, p *discord.MessagePollVoteRemove) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 0) && decID(d, &p.UserID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "message_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 2) && decID(d, &p.MessageID)
 		case "guild_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 3) && decID(d, &p.GuildID)
 		case "answer_id":
 			ok = seen(set[:], 4) && decInt(d, &p.AnswerID)
 		default:
@@ -3386,19 +3386,19 @@ func decMessageReactionAdd(d *dec, p *discord.MessageReactionAdd) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 0) && decID(d, &p.UserID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "message_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 2) && decID(d, &p.MessageID)
 		case "guild_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 3) && decID(d, &p.GuildID)
 		case "member":
 			ok = seen(set[:], 4) && decPtr(d, &p.Member, decMember)
 		case "emoji":
 			ok = seen(set[:], 5) && decEmoji(d, &p.Emoji)
 		case "message_author_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.MessageAuthorID)
+			ok = seen(set[:], 6) && decID(d, &p.MessageAuthorID)
 		case "burst":
 			ok = seen(set[:], 7) && decBool(d, &p.Burst)
 		case "burst_colors":
@@ -3438,13 +3438,13 @@ func decMessageReactionRemove(d *dec, p *discord.MessageReactionRemove) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 0) && decID(d, &p.UserID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "message_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 2) && decID(d, &p.MessageID)
 		case "guild_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 3) && decID(d, &p.GuildID)
 		case "emoji":
 			ok = seen(set[:], 4) && decEmoji(d, &p.Emoji)
 		case "burst":
@@ -3484,11 +3484,11 @@ func decMessageReactionRemoveAll(d *dec, p *discord.MessageReactionRemoveAll) bo
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "message_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 1) && decID(d, &p.MessageID)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decMessageReactionRemoveAllFields) && d.skip()
 		}
@@ -3522,11 +3522,11 @@ func decMessageReactionRemoveEmoji(d *dec, p *discord.MessageReactionRemoveEmoji
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "message_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 2) && decID(d, &p.MessageID)
 		case "emoji":
 			ok = seen(set[:], 3) && decEmoji(d, &p.Emoji)
 		default:
@@ -3562,9 +3562,9 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Message.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Message.ID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Message.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.Message.ChannelID)
 		case "author":
 			ok = seen(set[:], 2) && decUser(d, &p.Message.Author)
 		case "content":
@@ -3580,7 +3580,7 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		case "mentions":
 			ok = seen(set[:], 8) && decSlice(d, &p.Message.Mentions, decUser)
 		case "mention_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.Message.MentionRoles, leafJSON)
+			ok = seen(set[:], 9) && decSlice(d, &p.Message.MentionRoles, decID)
 		case "mention_channels":
 			ok = seen(set[:], 10) && decSlice(d, &p.Message.MentionChannels, decChannelMention)
 		case "attachments":
@@ -3594,7 +3594,7 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		case "pinned":
 			ok = seen(set[:], 15) && decBool(d, &p.Message.Pinned)
 		case "webhook_id":
-			ok = seen(set[:], 16) && leafJSON(d, &p.Message.WebhookID)
+			ok = seen(set[:], 16) && decID(d, &p.Message.WebhookID)
 		case "type":
 			ok = seen(set[:], 17) && decInt(d, &p.Message.Type)
 		case "activity":
@@ -3602,7 +3602,7 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		case "application":
 			ok = seen(set[:], 19) && decPtr(d, &p.Message.Application, decApplication)
 		case "application_id":
-			ok = seen(set[:], 20) && leafJSON(d, &p.Message.ApplicationID)
+			ok = seen(set[:], 20) && decID(d, &p.Message.ApplicationID)
 		case "flags":
 			ok = seen(set[:], 21) && decUint(d, &p.Message.Flags)
 		case "message_reference":
@@ -3640,7 +3640,7 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		case "lobby_member":
 			ok = seen(set[:], 38) && decPtr(d, &p.Message.LobbyMember, decMessageLobbyMember)
 		case "guild_id":
-			ok = seen(set[:], 39) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 39) && decID(d, &p.GuildID)
 		case "member":
 			ok = seen(set[:], 40) && decPtr(d, &p.Member, decMember)
 		case "channel_type":
@@ -3680,7 +3680,7 @@ func decPresenceUpdate(d *dec, p *discord.PresenceUpdate) bool {
 		case "user":
 			ok = seen(set[:], 0) && decUser(d, &p.Presence.User)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Presence.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.Presence.GuildID)
 		case "status":
 			ok = seen(set[:], 2) && decStr(d, &p.Presence.Status)
 		case "activities":
@@ -3837,7 +3837,7 @@ func decSoundboardSounds(d *dec, p *discord.SoundboardSounds) bool {
 		case "soundboard_sounds":
 			ok = seen(set[:], 0) && decSlice(d, &p.SoundboardSounds, decSoundboardSound)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decSoundboardSoundsFields) && d.skip()
 		}
@@ -3871,11 +3871,11 @@ func decStageInstanceCreate(d *dec, p *discord.StageInstanceCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.StageInstance.ID)
+			ok = seen(set[:], 0) && decID(d, &p.StageInstance.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.StageInstance.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.StageInstance.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.StageInstance.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.StageInstance.ChannelID)
 		case "topic":
 			ok = seen(set[:], 3) && decStr(d, &p.StageInstance.Topic)
 		case "privacy_level":
@@ -3883,7 +3883,7 @@ func decStageInstanceCreate(d *dec, p *discord.StageInstanceCreate) bool {
 		case "discoverable_disabled":
 			ok = seen(set[:], 5) && decBool(d, &p.StageInstance.DiscoverableDisabled)
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.StageInstance.GuildScheduledEventID)
+			ok = seen(set[:], 6) && decID(d, &p.StageInstance.GuildScheduledEventID)
 		default:
 			ok = unknown(k, decStageInstanceCreateFields) && d.skip()
 		}
@@ -3917,11 +3917,11 @@ func decStageInstanceDelete(d *dec, p *discord.StageInstanceDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.StageInstance.ID)
+			ok = seen(set[:], 0) && decID(d, &p.StageInstance.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.StageInstance.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.StageInstance.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.StageInstance.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.StageInstance.ChannelID)
 		case "topic":
 			ok = seen(set[:], 3) && decStr(d, &p.StageInstance.Topic)
 		case "privacy_level":
@@ -3929,7 +3929,7 @@ func decStageInstanceDelete(d *dec, p *discord.StageInstanceDelete) bool {
 		case "discoverable_disabled":
 			ok = seen(set[:], 5) && decBool(d, &p.StageInstance.DiscoverableDisabled)
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.StageInstance.GuildScheduledEventID)
+			ok = seen(set[:], 6) && decID(d, &p.StageInstance.GuildScheduledEventID)
 		default:
 			ok = unknown(k, decStageInstanceDeleteFields) && d.skip()
 		}
@@ -3963,11 +3963,11 @@ func decStageInstanceUpdate(d *dec, p *discord.StageInstanceUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.StageInstance.ID)
+			ok = seen(set[:], 0) && decID(d, &p.StageInstance.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.StageInstance.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.StageInstance.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.StageInstance.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.StageInstance.ChannelID)
 		case "topic":
 			ok = seen(set[:], 3) && decStr(d, &p.StageInstance.Topic)
 		case "privacy_level":
@@ -3975,7 +3975,7 @@ func decStageInstanceUpdate(d *dec, p *discord.StageInstanceUpdate) bool {
 		case "discoverable_disabled":
 			ok = seen(set[:], 5) && decBool(d, &p.StageInstance.DiscoverableDisabled)
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.StageInstance.GuildScheduledEventID)
+			ok = seen(set[:], 6) && decID(d, &p.StageInstance.GuildScheduledEventID)
 		default:
 			ok = unknown(k, decStageInstanceUpdateFields) && d.skip()
 		}
@@ -4009,15 +4009,15 @@ func decSubscriptionCreate(d *dec, p *discord.SubscriptionCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Subscription.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Subscription.ID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Subscription.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.Subscription.UserID)
 		case "sku_ids":
-			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, leafJSON)
+			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, decID)
 		case "entitlement_ids":
-			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, leafJSON)
+			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, decID)
 		case "renewal_sku_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID)
 		case "current_period_start":
 			ok = seen(set[:], 5) && leafJSON(d, &p.Subscription.CurrentPeriodStart)
 		case "current_period_end":
@@ -4061,15 +4061,15 @@ func decSubscriptionDelete(d *dec, p *discord.SubscriptionDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Subscription.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Subscription.ID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Subscription.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.Subscription.UserID)
 		case "sku_ids":
-			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, leafJSON)
+			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, decID)
 		case "entitlement_ids":
-			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, leafJSON)
+			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, decID)
 		case "renewal_sku_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID)
 		case "current_period_start":
 			ok = seen(set[:], 5) && leafJSON(d, &p.Subscription.CurrentPeriodStart)
 		case "current_period_end":
@@ -4113,15 +4113,15 @@ func decSubscriptionUpdate(d *dec, p *discord.SubscriptionUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Subscription.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Subscription.ID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.Subscription.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.Subscription.UserID)
 		case "sku_ids":
-			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, leafJSON)
+			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, decID)
 		case "entitlement_ids":
-			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, leafJSON)
+			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, decID)
 		case "renewal_sku_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID)
 		case "current_period_start":
 			ok = seen(set[:], 5) && leafJSON(d, &p.Subscription.CurrentPeriodStart)
 		case "current_period_end":
@@ -4165,11 +4165,11 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
 		case "permission_overwrites":
@@ -4181,7 +4181,7 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
 		case "user_limit":
@@ -4193,13 +4193,13 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -4227,7 +4227,7 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -4273,11 +4273,11 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
 		case "permission_overwrites":
@@ -4289,7 +4289,7 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
 		case "user_limit":
@@ -4301,13 +4301,13 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -4335,7 +4335,7 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -4379,9 +4379,9 @@ func decThreadListSync(d *dec, p *discord.ThreadListSync) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "channel_ids":
-			ok = seen(set[:], 1) && decSlice(d, &p.ChannelIDs, leafJSON)
+			ok = seen(set[:], 1) && decSlice(d, &p.ChannelIDs, decID)
 		case "threads":
 			ok = seen(set[:], 2) && decSlice(d, &p.Threads, decChannel)
 		case "members":
@@ -4419,15 +4419,15 @@ func decThreadMembersUpdate(d *dec, p *discord.ThreadMembersUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "member_count":
 			ok = seen(set[:], 2) && decInt(d, &p.MemberCount)
 		case "added_members":
 			ok = seen(set[:], 3) && decSlice(d, &p.AddedMembers, decThreadMember)
 		case "removed_member_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.RemovedMemberIDs, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.RemovedMemberIDs, decID)
 		default:
 			ok = unknown(k, decThreadMembersUpdateFields) && d.skip()
 		}
@@ -4461,9 +4461,9 @@ func decThreadMemberUpdate(d *dec, p *discord.ThreadMemberUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ThreadMember.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ThreadMember.ID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ThreadMember.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.ThreadMember.UserID)
 		case "join_timestamp":
 			ok = seen(set[:], 2) && leafJSON(d, &p.ThreadMember.JoinTimestamp)
 		case "flags":
@@ -4473,7 +4473,7 @@ func decThreadMemberUpdate(d *dec, p *discord.ThreadMemberUpdate) bool {
 		case "presence":
 			ok = seen(set[:], 5) && decPtr(d, &p.ThreadMember.Presence, decPresence)
 		case "guild_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 6) && decID(d, &p.GuildID)
 		default:
 			ok = unknown(k, decThreadMemberUpdateFields) && d.skip()
 		}
@@ -4507,11 +4507,11 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
 		case "permission_overwrites":
@@ -4523,7 +4523,7 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
 		case "user_limit":
@@ -4535,13 +4535,13 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -4569,7 +4569,7 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -4613,11 +4613,11 @@ func decTypingStart(d *dec, p *discord.TypingStart) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "user_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 2) && decID(d, &p.UserID)
 		case "timestamp":
 			ok = seen(set[:], 3) && decInt(d, &p.Timestamp)
 		case "member":
@@ -4655,7 +4655,7 @@ func decUserUpdate(d *dec, p *discord.UserUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.User.ID)
+			ok = seen(set[:], 0) && decID(d, &p.User.ID)
 		case "username":
 			ok = seen(set[:], 1) && decStr(d, &p.User.Username)
 		case "discriminator":
@@ -4727,11 +4727,11 @@ func decVoiceChannelEffectSend(d *dec, p *discord.VoiceChannelEffectSend) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "user_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 2) && decID(d, &p.UserID)
 		case "emoji":
 			ok = seen(set[:], 3) && decPtr(d, &p.Emoji, decEmoji)
 		case "animation_type":
@@ -4739,7 +4739,7 @@ func decVoiceChannelEffectSend(d *dec, p *discord.VoiceChannelEffectSend) bool {
 		case "animation_id":
 			ok = seen(set[:], 5) && decInt(d, &p.AnimationID)
 		case "sound_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.SoundID)
+			ok = seen(set[:], 6) && decID(d, &p.SoundID)
 		case "sound_volume":
 			ok = seen(set[:], 7) && decFloat(d, &p.SoundVolume)
 		default:
@@ -4775,9 +4775,9 @@ func decVoiceChannelStartTimeUpdate(d *dec, p *discord.VoiceChannelStartTimeUpda
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "voice_start_time":
 			ok = seen(set[:], 2) && decPtr(d, &p.VoiceStartTime, decInt)
 		default:
@@ -4813,9 +4813,9 @@ func decVoiceChannelStatusUpdate(d *dec, p *discord.VoiceChannelStatusUpdate) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "status":
 			ok = seen(set[:], 2) && decPtr(d, &p.Status, decStr)
 		default:
@@ -4853,7 +4853,7 @@ func decVoiceServerUpdate(d *dec, p *discord.VoiceServerUpdate) bool {
 		case "token":
 			ok = seen(set[:], 0) && decStr(d, &p.Token)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "endpoint":
 			ok = seen(set[:], 2) && decPtr(d, &p.Endpoint, decStr)
 		default:
@@ -4889,11 +4889,11 @@ func decVoiceStateUpdate(d *dec, p *discord.VoiceStateUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.VoiceState.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.VoiceState.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.VoiceState.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.VoiceState.ChannelID)
 		case "user_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.VoiceState.UserID)
+			ok = seen(set[:], 2) && decID(d, &p.VoiceState.UserID)
 		case "member":
 			ok = seen(set[:], 3) && decPtr(d, &p.VoiceState.Member, decMember)
 		case "session_id":
@@ -4947,9 +4947,9 @@ func decWebhooksUpdate(d *dec, p *discord.WebhooksUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		default:
 			ok = unknown(k, decWebhooksUpdateFields) && d.skip()
 		}
@@ -4983,7 +4983,7 @@ func decUser(d *dec, p *discord.User) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "username":
 			ok = seen(set[:], 1) && decStr(d, &p.Username)
 		case "discriminator":
@@ -5055,9 +5055,9 @@ func decChannelMention(d *dec, p *discord.ChannelMention) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "type":
 			ok = seen(set[:], 2) && decInt(d, &p.Type)
 		case "name":
@@ -5095,7 +5095,7 @@ func decAttachment(d *dec, p *discord.Attachment) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "filename":
 			ok = seen(set[:], 1) && decStr(d, &p.Filename)
 		case "title":
@@ -5307,7 +5307,7 @@ func decApplication(d *dec, p *discord.Application) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "icon":
@@ -5331,9 +5331,9 @@ func decApplication(d *dec, p *discord.Application) bool {
 		case "verify_key":
 			ok = seen(set[:], 11) && decStr(d, &p.VerifyKey)
 		case "guild_id":
-			ok = seen(set[:], 12) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 12) && decID(d, &p.GuildID)
 		case "primary_sku_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.PrimarySKUID)
+			ok = seen(set[:], 13) && decID(d, &p.PrimarySKUID)
 		case "slug":
 			ok = seen(set[:], 14) && decStr(d, &p.Slug)
 		case "cover_image":
@@ -5413,11 +5413,11 @@ func decMessageReference(d *dec, p *discord.MessageReference) bool {
 		case "type":
 			ok = seen(set[:], 0) && decInt(d, &p.Type)
 		case "message_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.MessageID)
+			ok = seen(set[:], 1) && decID(d, &p.MessageID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.ChannelID)
 		case "guild_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 3) && decID(d, &p.GuildID)
 		case "fail_if_not_exists":
 			ok = seen(set[:], 4) && decPtr(d, &p.FailIfNotExists, decBool)
 		default:
@@ -5487,7 +5487,7 @@ func decMessageInteractionMetadata(d *dec, p *discord.MessageInteractionMetadata
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Type)
 		case "user":
@@ -5495,13 +5495,13 @@ func decMessageInteractionMetadata(d *dec, p *discord.MessageInteractionMetadata
 		case "authorizing_integration_owners":
 			ok = seen(set[:], 3) && leafAny(d, &p.AuthorizingIntegrationOwners)
 		case "original_response_message_id":
-			ok = seen(set[:], 4) && leafJSON(d, &p.OriginalResponseMessageID)
+			ok = seen(set[:], 4) && decID(d, &p.OriginalResponseMessageID)
 		case "target_user":
 			ok = seen(set[:], 5) && decPtr(d, &p.TargetUser, decUser)
 		case "target_message_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.TargetMessageID)
+			ok = seen(set[:], 6) && decID(d, &p.TargetMessageID)
 		case "interacted_message_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.InteractedMessageID)
+			ok = seen(set[:], 7) && decID(d, &p.InteractedMessageID)
 		case "triggering_interaction_metadata":
 			ok = seen(set[:], 8) && decPtr(d, &p.TriggeringInteractionMetadata, decMessageInteractionMetadata)
 		default:
@@ -5537,7 +5537,7 @@ func decMessageInteraction(d *dec, p *discord.MessageInteraction) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Type)
 		case "name":
@@ -5581,11 +5581,11 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Type)
 		case "guild_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 2) && decID(d, &p.GuildID)
 		case "position":
 			ok = seen(set[:], 3) && decInt(d, &p.Position)
 		case "permission_overwrites":
@@ -5597,7 +5597,7 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.NSFW)
 		case "last_message_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.LastMessageID)
+			ok = seen(set[:], 8) && decID(d, &p.LastMessageID)
 		case "bitrate":
 			ok = seen(set[:], 9) && decInt(d, &p.Bitrate)
 		case "user_limit":
@@ -5609,13 +5609,13 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		case "icon":
 			ok = seen(set[:], 13) && decPtr(d, &p.Icon, decStr)
 		case "owner_id":
-			ok = seen(set[:], 14) && leafJSON(d, &p.OwnerID)
+			ok = seen(set[:], 14) && decID(d, &p.OwnerID)
 		case "application_id":
-			ok = seen(set[:], 15) && leafJSON(d, &p.ApplicationID)
+			ok = seen(set[:], 15) && decID(d, &p.ApplicationID)
 		case "managed":
 			ok = seen(set[:], 16) && decBool(d, &p.Managed)
 		case "parent_id":
-			ok = seen(set[:], 17) && leafJSON(d, &p.ParentID)
+			ok = seen(set[:], 17) && decID(d, &p.ParentID)
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.LastPinTimestamp, leafJSON)
 		case "rtc_region":
@@ -5643,7 +5643,7 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		case "available_tags":
 			ok = seen(set[:], 30) && decSlice(d, &p.AvailableTags, decForumTag)
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.AppliedTags, leafJSON)
+			ok = seen(set[:], 31) && decSlice(d, &p.AppliedTags, decID)
 		case "default_reaction_emoji":
 			ok = seen(set[:], 32) && decPtr(d, &p.DefaultReactionEmoji, decDefaultReaction)
 		case "default_thread_rate_limit_per_user":
@@ -5687,7 +5687,7 @@ func decStickerItem(d *dec, p *discord.StickerItem) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "format_type":
@@ -5725,9 +5725,9 @@ func decSticker(d *dec, p *discord.Sticker) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "pack_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.PackID)
+			ok = seen(set[:], 1) && decID(d, &p.PackID)
 		case "name":
 			ok = seen(set[:], 2) && decStr(d, &p.Name)
 		case "description":
@@ -5741,7 +5741,7 @@ func decSticker(d *dec, p *discord.Sticker) bool {
 		case "available":
 			ok = seen(set[:], 7) && decBool(d, &p.Available)
 		case "guild_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 8) && decID(d, &p.GuildID)
 		case "user":
 			ok = seen(set[:], 9) && decPtr(d, &p.User, decUser)
 		case "sort_value":
@@ -5779,7 +5779,7 @@ func decRoleSubscriptionData(d *dec, p *discord.RoleSubscriptionData) bool {
 		}
 		switch string(k) {
 		case "role_subscription_listing_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.RoleSubscriptionListingID)
+			ok = seen(set[:], 0) && decID(d, &p.RoleSubscriptionListingID)
 		case "tier_name":
 			ok = seen(set[:], 1) && decStr(d, &p.TierName)
 		case "total_months_subscribed":
@@ -5907,7 +5907,7 @@ func decMessageCall(d *dec, p *discord.MessageCall) bool {
 		}
 		switch string(k) {
 		case "participants":
-			ok = seen(set[:], 0) && decSlice(d, &p.Participants, leafJSON)
+			ok = seen(set[:], 0) && decSlice(d, &p.Participants, decID)
 		case "ended_timestamp":
 			ok = seen(set[:], 1) && decPtr(d, &p.EndedTimestamp, leafJSON)
 		default:
@@ -6053,7 +6053,7 @@ func decApplicationCommandPermission(d *dec, p *discord.ApplicationCommandPermis
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Type)
 		case "permission":
@@ -6171,7 +6171,7 @@ func decPermissionOverwrite(d *dec, p *discord.PermissionOverwrite) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "type":
 			ok = seen(set[:], 1) && decInt(d, &p.Type)
 		case "allow":
@@ -6255,9 +6255,9 @@ func decThreadMember(d *dec, p *discord.ThreadMember) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "user_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 1) && decID(d, &p.UserID)
 		case "join_timestamp":
 			ok = seen(set[:], 2) && leafJSON(d, &p.JoinTimestamp)
 		case "flags":
@@ -6299,13 +6299,13 @@ func decForumTag(d *dec, p *discord.ForumTag) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "moderated":
 			ok = seen(set[:], 2) && decBool(d, &p.Moderated)
 		case "emoji_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.EmojiID)
+			ok = seen(set[:], 3) && decID(d, &p.EmojiID)
 		case "emoji_name":
 			ok = seen(set[:], 4) && decPtr(d, &p.EmojiName, decStr)
 		default:
@@ -6341,7 +6341,7 @@ func decDefaultReaction(d *dec, p *discord.DefaultReaction) bool {
 		}
 		switch string(k) {
 		case "emoji_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.EmojiID)
+			ok = seen(set[:], 0) && decID(d, &p.EmojiID)
 		case "emoji_name":
 			ok = seen(set[:], 1) && decPtr(d, &p.EmojiName, decStr)
 		default:
@@ -6377,7 +6377,7 @@ func decChannelInfoChannel(d *dec, p *discord.ChannelInfoChannel) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "status":
 			ok = seen(set[:], 1) && decPtr(d, &p.Status, decStr)
 		case "voice_start_time":
@@ -6453,7 +6453,7 @@ func decRole(d *dec, p *discord.Role) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "color":
@@ -6511,11 +6511,11 @@ func decEmoji(d *dec, p *discord.Emoji) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "roles":
-			ok = seen(set[:], 2) && decSlice(d, &p.Roles, leafJSON)
+			ok = seen(set[:], 2) && decSlice(d, &p.Roles, decID)
 		case "user":
 			ok = seen(set[:], 3) && decPtr(d, &p.User, decUser)
 		case "require_colons":
@@ -6635,11 +6635,11 @@ func decVoiceState(d *dec, p *discord.VoiceState) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
 		case "user_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 2) && decID(d, &p.UserID)
 		case "member":
 			ok = seen(set[:], 3) && decPtr(d, &p.Member, decMember)
 		case "session_id":
@@ -6701,7 +6701,7 @@ func decMember(d *dec, p *discord.Member) bool {
 		case "banner":
 			ok = seen(set[:], 3) && decPtr(d, &p.Banner, decStr)
 		case "roles":
-			ok = seen(set[:], 4) && decSlice(d, &p.Roles, leafJSON)
+			ok = seen(set[:], 4) && decSlice(d, &p.Roles, decID)
 		case "joined_at":
 			ok = seen(set[:], 5) && leafJSON(d, &p.JoinedAt)
 		case "premium_since":
@@ -6757,7 +6757,7 @@ func decPresence(d *dec, p *discord.Presence) bool {
 		case "user":
 			ok = seen(set[:], 0) && decUser(d, &p.User)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "status":
 			ok = seen(set[:], 2) && decStr(d, &p.Status)
 		case "activities":
@@ -6797,11 +6797,11 @@ func decStageInstance(d *dec, p *discord.StageInstance) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.ChannelID)
 		case "topic":
 			ok = seen(set[:], 3) && decStr(d, &p.Topic)
 		case "privacy_level":
@@ -6809,7 +6809,7 @@ func decStageInstance(d *dec, p *discord.StageInstance) bool {
 		case "discoverable_disabled":
 			ok = seen(set[:], 5) && decBool(d, &p.DiscoverableDisabled)
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && leafJSON(d, &p.GuildScheduledEventID)
+			ok = seen(set[:], 6) && decID(d, &p.GuildScheduledEventID)
 		default:
 			ok = unknown(k, decStageInstanceFields) && d.skip()
 		}
@@ -6843,13 +6843,13 @@ func decScheduledEvent(d *dec, p *discord.ScheduledEvent) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "guild_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "channel_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 2) && decID(d, &p.ChannelID)
 		case "creator_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.CreatorID)
+			ok = seen(set[:], 3) && decID(d, &p.CreatorID)
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.Name)
 		case "description":
@@ -6865,7 +6865,7 @@ func decScheduledEvent(d *dec, p *discord.ScheduledEvent) bool {
 		case "entity_type":
 			ok = seen(set[:], 10) && decInt(d, &p.EntityType)
 		case "entity_id":
-			ok = seen(set[:], 11) && leafJSON(d, &p.EntityID)
+			ok = seen(set[:], 11) && decID(d, &p.EntityID)
 		case "entity_metadata":
 			ok = seen(set[:], 12) && decPtr(d, &p.EntityMetadata, decScheduledEventEntityMetadata)
 		case "creator":
@@ -6915,15 +6915,15 @@ func decSoundboardSound(d *dec, p *discord.SoundboardSound) bool {
 		case "name":
 			ok = seen(set[:], 0) && decStr(d, &p.Name)
 		case "sound_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.SoundID)
+			ok = seen(set[:], 1) && decID(d, &p.SoundID)
 		case "volume":
 			ok = seen(set[:], 2) && decFloat(d, &p.Volume)
 		case "emoji_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.EmojiID)
+			ok = seen(set[:], 3) && decID(d, &p.EmojiID)
 		case "emoji_name":
 			ok = seen(set[:], 4) && decPtr(d, &p.EmojiName, decStr)
 		case "guild_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 5) && decID(d, &p.GuildID)
 		case "available":
 			ok = seen(set[:], 6) && decBool(d, &p.Available)
 		case "user":
@@ -6963,7 +6963,7 @@ func decAvatarDecorationData(d *dec, p *discord.AvatarDecorationData) bool {
 		case "asset":
 			ok = seen(set[:], 0) && decStr(d, &p.Asset)
 		case "sku_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.SKUID)
+			ok = seen(set[:], 1) && decID(d, &p.SKUID)
 		default:
 			ok = unknown(k, decAvatarDecorationDataFields) && d.skip()
 		}
@@ -7065,9 +7065,9 @@ func decGuildScheduledEventException(d *dec, p *discord.GuildScheduledEventExcep
 		}
 		switch string(k) {
 		case "event_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.EventID)
+			ok = seen(set[:], 0) && decID(d, &p.EventID)
 		case "event_exception_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.EventExceptionID)
+			ok = seen(set[:], 1) && decID(d, &p.EventExceptionID)
 		case "scheduled_start_time":
 			ok = seen(set[:], 2) && decPtr(d, &p.ScheduledStartTime, leafJSON)
 		case "scheduled_end_time":
@@ -7107,11 +7107,11 @@ func decScheduledEventUser(d *dec, p *discord.ScheduledEventUser) bool {
 		}
 		switch string(k) {
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.GuildScheduledEventID)
+			ok = seen(set[:], 0) && decID(d, &p.GuildScheduledEventID)
 		case "guild_scheduled_event_exception_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.GuildScheduledEventExceptionID)
+			ok = seen(set[:], 1) && decID(d, &p.GuildScheduledEventExceptionID)
 		case "user_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 2) && decID(d, &p.UserID)
 		case "user":
 			ok = seen(set[:], 3) && decPtr(d, &p.User, decUser)
 		case "member":
@@ -7187,7 +7187,7 @@ func decIntegrationApplication(d *dec, p *discord.IntegrationApplication) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "icon":
@@ -7201,7 +7201,7 @@ func decIntegrationApplication(d *dec, p *discord.IntegrationApplication) bool {
 		case "cover_image":
 			ok = seen(set[:], 6) && decStr(d, &p.CoverImage)
 		case "primary_sku_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.PrimarySKUID)
+			ok = seen(set[:], 7) && decID(d, &p.PrimarySKUID)
 		default:
 			ok = unknown(k, decIntegrationApplicationFields) && d.skip()
 		}
@@ -7235,7 +7235,7 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "icon":
@@ -7249,19 +7249,19 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "owner":
 			ok = seen(set[:], 6) && decBool(d, &p.Owner)
 		case "owner_id":
-			ok = seen(set[:], 7) && leafJSON(d, &p.OwnerID)
+			ok = seen(set[:], 7) && decID(d, &p.OwnerID)
 		case "permissions":
 			ok = seen(set[:], 8) && leafJSON(d, &p.Permissions)
 		case "region":
 			ok = seen(set[:], 9) && decPtr(d, &p.Region, decStr)
 		case "afk_channel_id":
-			ok = seen(set[:], 10) && leafJSON(d, &p.AFKChannelID)
+			ok = seen(set[:], 10) && decID(d, &p.AFKChannelID)
 		case "afk_timeout":
 			ok = seen(set[:], 11) && decInt(d, &p.AFKTimeout)
 		case "widget_enabled":
 			ok = seen(set[:], 12) && decBool(d, &p.WidgetEnabled)
 		case "widget_channel_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.WidgetChannelID)
+			ok = seen(set[:], 13) && decID(d, &p.WidgetChannelID)
 		case "verification_level":
 			ok = seen(set[:], 14) && decInt(d, &p.VerificationLevel)
 		case "default_message_notifications":
@@ -7277,13 +7277,13 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "mfa_level":
 			ok = seen(set[:], 20) && decInt(d, &p.MFALevel)
 		case "application_id":
-			ok = seen(set[:], 21) && leafJSON(d, &p.ApplicationID)
+			ok = seen(set[:], 21) && decID(d, &p.ApplicationID)
 		case "system_channel_id":
-			ok = seen(set[:], 22) && leafJSON(d, &p.SystemChannelID)
+			ok = seen(set[:], 22) && decID(d, &p.SystemChannelID)
 		case "system_channel_flags":
 			ok = seen(set[:], 23) && decUint(d, &p.SystemChannelFlags)
 		case "rules_channel_id":
-			ok = seen(set[:], 24) && leafJSON(d, &p.RulesChannelID)
+			ok = seen(set[:], 24) && decID(d, &p.RulesChannelID)
 		case "max_presences":
 			ok = seen(set[:], 25) && decPtr(d, &p.MaxPresences, decInt)
 		case "max_members":
@@ -7301,7 +7301,7 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "preferred_locale":
 			ok = seen(set[:], 32) && decStr(d, &p.PreferredLocale)
 		case "public_updates_channel_id":
-			ok = seen(set[:], 33) && leafJSON(d, &p.PublicUpdatesChannelID)
+			ok = seen(set[:], 33) && decID(d, &p.PublicUpdatesChannelID)
 		case "max_video_channel_users":
 			ok = seen(set[:], 34) && decInt(d, &p.MaxVideoChannelUsers)
 		case "max_stage_video_channel_users":
@@ -7319,7 +7319,7 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "premium_progress_bar_enabled":
 			ok = seen(set[:], 41) && decBool(d, &p.PremiumProgressBarEnabled)
 		case "safety_alerts_channel_id":
-			ok = seen(set[:], 42) && leafJSON(d, &p.SafetyAlertsChannelID)
+			ok = seen(set[:], 42) && decID(d, &p.SafetyAlertsChannelID)
 		case "incidents_data":
 			ok = seen(set[:], 43) && decPtr(d, &p.IncidentsData, decIncidentsData)
 		case "nsfw":
@@ -7361,13 +7361,13 @@ func decEntitlement(d *dec, p *discord.Entitlement) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "sku_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.SKUID)
+			ok = seen(set[:], 1) && decID(d, &p.SKUID)
 		case "application_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ApplicationID)
+			ok = seen(set[:], 2) && decID(d, &p.ApplicationID)
 		case "user_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.UserID)
+			ok = seen(set[:], 3) && decID(d, &p.UserID)
 		case "type":
 			ok = seen(set[:], 4) && decInt(d, &p.Type)
 		case "deleted":
@@ -7377,7 +7377,7 @@ func decEntitlement(d *dec, p *discord.Entitlement) bool {
 		case "ends_at":
 			ok = seen(set[:], 7) && decPtr(d, &p.EndsAt, leafJSON)
 		case "guild_id":
-			ok = seen(set[:], 8) && leafJSON(d, &p.GuildID)
+			ok = seen(set[:], 8) && decID(d, &p.GuildID)
 		case "consumed":
 			ok = seen(set[:], 9) && decBool(d, &p.Consumed)
 		case "fulfilled_at":
@@ -7385,9 +7385,9 @@ func decEntitlement(d *dec, p *discord.Entitlement) bool {
 		case "fulfillment_status":
 			ok = seen(set[:], 11) && decInt(d, &p.FulfillmentStatus)
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && leafJSON(d, &p.GifterUserID)
+			ok = seen(set[:], 12) && decID(d, &p.GifterUserID)
 		case "parent_id":
-			ok = seen(set[:], 13) && leafJSON(d, &p.ParentID)
+			ok = seen(set[:], 13) && decID(d, &p.ParentID)
 		default:
 			ok = unknown(k, decEntitlementFields) && d.skip()
 		}
@@ -7431,7 +7431,7 @@ func decActivity(d *dec, p *discord.Activity) bool {
 		case "timestamps":
 			ok = seen(set[:], 4) && decPtr(d, &p.Timestamps, decActivityTimestamps)
 		case "application_id":
-			ok = seen(set[:], 5) && leafJSON(d, &p.ApplicationID)
+			ok = seen(set[:], 5) && decID(d, &p.ApplicationID)
 		case "status_display_type":
 			ok = seen(set[:], 6) && decPtr(d, &p.StatusDisplayType, decInt)
 		case "details":
@@ -7529,7 +7529,7 @@ func decUnavailableGuild(d *dec, p *discord.UnavailableGuild) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "unavailable":
 			ok = seen(set[:], 1) && decBool(d, &p.Unavailable)
 		default:
@@ -7565,7 +7565,7 @@ func decPrimaryGuild(d *dec, p *discord.PrimaryGuild) bool {
 		}
 		switch string(k) {
 		case "identity_guild_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.IdentityGuildID)
+			ok = seen(set[:], 0) && decID(d, &p.IdentityGuildID)
 		case "identity_enabled":
 			ok = seen(set[:], 1) && decPtr(d, &p.IdentityEnabled, decBool)
 		case "tag":
@@ -7933,13 +7933,13 @@ func decTeam(d *dec, p *discord.Team) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "icon":
 			ok = seen(set[:], 1) && decStr(d, &p.Icon)
 		case "name":
 			ok = seen(set[:], 2) && decStr(d, &p.Name)
 		case "owner_user_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.OwnerUserID)
+			ok = seen(set[:], 3) && decID(d, &p.OwnerUserID)
 		case "members":
 			ok = seen(set[:], 4) && decSlice(d, &p.Members, decTeamMember)
 		default:
@@ -8083,7 +8083,7 @@ func decGuildProductPurchase(d *dec, p *discord.GuildProductPurchase) bool {
 		}
 		switch string(k) {
 		case "listing_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ListingID)
+			ok = seen(set[:], 0) && decID(d, &p.ListingID)
 		case "product_name":
 			ok = seen(set[:], 1) && decStr(d, &p.ProductName)
 		default:
@@ -8119,7 +8119,7 @@ func decAutoModerationActionMetadata(d *dec, p *discord.AutoModerationActionMeta
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "duration_seconds":
 			ok = seen(set[:], 1) && decInt(d, &p.DurationSeconds)
 		case "custom_message":
@@ -8195,13 +8195,13 @@ func decRoleTags(d *dec, p *discord.RoleTags) bool {
 		}
 		switch string(k) {
 		case "bot_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.BotID)
+			ok = seen(set[:], 0) && decID(d, &p.BotID)
 		case "integration_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.IntegrationID)
+			ok = seen(set[:], 1) && decID(d, &p.IntegrationID)
 		case "premium_subscriber":
 			ok = seen(set[:], 2) && leafJSON(d, &p.PremiumSubscriber)
 		case "subscription_listing_id":
-			ok = seen(set[:], 3) && leafJSON(d, &p.SubscriptionListingID)
+			ok = seen(set[:], 3) && decID(d, &p.SubscriptionListingID)
 		case "available_for_purchase":
 			ok = seen(set[:], 4) && leafJSON(d, &p.AvailableForPurchase)
 		case "guild_connections":
@@ -8239,11 +8239,11 @@ func decWelcomeScreenChannel(d *dec, p *discord.WelcomeScreenChannel) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.ChannelID)
+			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
 		case "description":
 			ok = seen(set[:], 1) && decStr(d, &p.Description)
 		case "emoji_id":
-			ok = seen(set[:], 2) && leafJSON(d, &p.EmojiID)
+			ok = seen(set[:], 2) && decID(d, &p.EmojiID)
 		case "emoji_name":
 			ok = seen(set[:], 3) && decPtr(d, &p.EmojiName, decStr)
 		default:
@@ -8279,7 +8279,7 @@ func decNameplate(d *dec, p *discord.Nameplate) bool {
 		}
 		switch string(k) {
 		case "sku_id":
-			ok = seen(set[:], 0) && leafJSON(d, &p.SKUID)
+			ok = seen(set[:], 0) && decID(d, &p.SKUID)
 		case "asset":
 			ok = seen(set[:], 1) && decStr(d, &p.Asset)
 		case "label":
@@ -8357,7 +8357,7 @@ func decActivityEmoji(d *dec, p *discord.ActivityEmoji) bool {
 		case "name":
 			ok = seen(set[:], 0) && decStr(d, &p.Name)
 		case "id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.ID)
+			ok = seen(set[:], 1) && decID(d, &p.ID)
 		case "animated":
 			ok = seen(set[:], 2) && decBool(d, &p.Animated)
 		default:
@@ -8515,7 +8515,7 @@ func decTeamMember(d *dec, p *discord.TeamMember) bool {
 		case "user":
 			ok = seen(set[:], 0) && decUser(d, &p.User)
 		case "team_id":
-			ok = seen(set[:], 1) && leafJSON(d, &p.TeamID)
+			ok = seen(set[:], 1) && decID(d, &p.TeamID)
 		case "membership_state":
 			ok = seen(set[:], 2) && decInt(d, &p.MembershipState)
 		case "role":

@@ -17,6 +17,7 @@ package fastjson
 //go:generate go run ./gen -o decode_gen.go
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"unicode/utf8"
 	"unsafe"
@@ -270,28 +271,31 @@ func (d *dec) literal(s string) bool {
 // skipString consumes a valid JSON string (any bytes but controls; the
 // escapes JSON allows).
 func (d *dec) skipString() bool {
-	if d.i >= len(d.b) || d.b[d.i] != '"' {
+	b := d.b
+	if d.i >= len(b) || b[d.i] != '"' {
 		return false
 	}
-	for j := d.i + 1; j < len(d.b); j++ {
-		switch c := d.b[j]; {
-		case c == '"':
+	for j := d.i + 1; ; j++ {
+		j, _ = plain(b, j)
+		if j >= len(b) {
+			return false
+		}
+		switch b[j] {
+		case '"':
 			d.i = j + 1
 			return true
-		case c < 0x20:
-			return false
-		case c == '\\':
+		case '\\':
 			j++
-			if j >= len(d.b) {
+			if j >= len(b) {
 				return false
 			}
-			switch d.b[j] {
+			switch b[j] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if j+4 >= len(d.b) {
+				if j+4 >= len(b) {
 					return false
 				}
-				for _, h := range d.b[j+1 : j+5] {
+				for _, h := range b[j+1 : j+5] {
 					if !isHex(h) {
 						return false
 					}
@@ -300,9 +304,41 @@ func (d *dec) skipString() bool {
 			default:
 				return false
 			}
+		default: // a control
+			return false
 		}
 	}
-	return false
+}
+
+// Bytes repeated over a word, for plain.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain returns the index of the first byte of b at or after j that ends
+// a run of plain string bytes (a quote, a backslash or a control), or
+// len(b), and whether the run holds a byte of 0x80 or above. It reads
+// eight bytes at a time: the three tests are the classic exact word
+// tests for a zero byte (x^quote, x^backslash) and for a byte below 0x20.
+func plain(b []byte, j int) (int, bool) {
+	var high uint64
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x)&highs != 0 {
+			break
+		}
+		high |= x
+	}
+	for ; j < len(b); j++ {
+		c := b[j]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		high |= uint64(c)
+	}
+	return j, high&highs != 0
 }
 
 func isHex(c byte) bool {
@@ -376,29 +412,26 @@ func (d *dec) str() (string, bool) {
 		return "", false
 	}
 	start := d.i + 1
-	high := false
-	for j := start; j < len(b); j++ {
-		c := b[j]
-		switch {
-		case c == '"':
-			s := b[start:j]
-			if high && !utf8.Valid(s) {
-				return "", false
-			}
-			d.i = j + 1
-			if d.shared && len(s) > 0 {
-				return unsafe.String(&s[0], len(s)), true
-			}
-			return string(s), true
-		case c == '\\':
-			return d.escaped(start)
-		case c < 0x20:
-			return "", false
-		case c >= utf8.RuneSelf:
-			high = true
-		}
+	j, high := plain(b, start)
+	if j >= len(b) {
+		return "", false
 	}
-	return "", false
+	switch b[j] {
+	case '"':
+		s := b[start:j]
+		if high && !utf8.Valid(s) {
+			return "", false
+		}
+		d.i = j + 1
+		if d.shared && len(s) > 0 {
+			return unsafe.String(&s[0], len(s)), true
+		}
+		return string(s), true
+	case '\\':
+		return d.escaped(start)
+	default: // a control
+		return "", false
+	}
 }
 
 // escaped reads a string holding escapes, from its first byte at start.
@@ -406,25 +439,29 @@ func (d *dec) escaped(start int) (string, bool) {
 	b := d.b
 	var buf [256]byte
 	out := buf[:0]
-	for j := start; j < len(b); j++ {
-		c := b[j]
-		switch {
-		case c == '"':
-			if !utf8.Valid(out) {
-				return "", false
-			}
-			d.i = j + 1
-			return string(out), true
-		case c < 0x20:
+	anyHigh := false
+	for j := start; ; j++ {
+		k, high := plain(b, j)
+		anyHigh = anyHigh || high
+		out = append(out, b[j:k]...)
+		if k >= len(b) {
 			return "", false
-		case c == '\\':
-			j++
-			if j >= len(b) {
+		}
+		switch b[k] {
+		case '"':
+			if anyHigh && !utf8.Valid(out) {
 				return "", false
 			}
-			switch b[j] {
+			d.i = k + 1
+			return string(out), true
+		case '\\':
+			k++
+			if k >= len(b) {
+				return "", false
+			}
+			switch b[k] {
 			case '"', '\\', '/':
-				out = append(out, b[j])
+				out = append(out, b[k])
 			case 'b':
 				out = append(out, '\b')
 			case 'f':
@@ -438,11 +475,11 @@ func (d *dec) escaped(start int) (string, bool) {
 			default: // \u (and its surrogate pairs) is the full decoder's
 				return "", false
 			}
-		default:
-			out = append(out, c)
+			j = k
+		default: // a control
+			return "", false
 		}
 	}
-	return "", false
 }
 
 // The leaf decoders: each reads one value into *p as encoding/json would
@@ -541,6 +578,41 @@ func decFloat[T ~float32 | ~float64](d *dec, p *T) bool {
 func leafJSON[P json.Unmarshaler](d *dec, p P) bool {
 	raw, ok := d.raw()
 	return ok && p.UnmarshalJSON(raw) == nil
+}
+
+// decID decodes a snowflake ID (discord.Snowflake and the typed IDs, whose
+// UnmarshalJSON is Snowflake's): a string of at most 20 digits that fits
+// in 64 bits, or "", is read here, to the value UnmarshalJSON gives it;
+// anything else (null, a number, an error) goes to UnmarshalJSON itself.
+func decID[T ~uint64, P interface {
+	*T
+	json.Unmarshaler
+}](d *dec, p P) bool {
+	d.ws()
+	b, i := d.b, d.i
+	if i >= len(b) || b[i] != '"' {
+		return leafJSON(d, p)
+	}
+	var v uint64
+	j := i + 1
+	// Up to 20 digits and the closing quote, at i+21.
+	for ; j < len(b) && j-i <= 21; j++ {
+		c := b[j]
+		if c == '"' {
+			*p = T(v)
+			d.i = j + 1
+			return true
+		}
+		if c < '0' || c > '9' {
+			break
+		}
+		digit := uint64(c - '0')
+		if v > (1<<64-1-digit)/10 {
+			break
+		}
+		v = v*10 + digit
+	}
+	return leafJSON(d, p)
 }
 
 // leafAny decodes a value of a type the generator leaves alone (maps,

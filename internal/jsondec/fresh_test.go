@@ -280,3 +280,27 @@ func TestUnmarshalFreshMatchesEncodingJSONOnVariations(t *testing.T) {
 	}
 	t.Logf("%d variations", n)
 }
+
+// IDs are read in place by the generated decoders; every shape of ID
+// decodes as encoding/json decodes it through Snowflake's UnmarshalJSON,
+// to the same value or to an error.
+func TestIDsDecodeAsEncodingJSON(t *testing.T) {
+	for _, id := range []string{
+		`""`, `"0"`, `"1"`, `"175928847299117063"`,
+		`"18446744073709551615"`, `"18446744073709551616"`, `"99999999999999999999"`,
+		`"00000000000000000001"`, `"000000000000000000001"`, `"0000000000000000000000000001"`,
+		`175928847299117063`, `null`, `"12a"`, `"-1"`, `"1 "`, `" 1"`, `"1\u0030"`, `"１"`, `"`,
+	} {
+		data := []byte(`{"id":` + id + `,"channel_id":` + id + `,"author":{"id":` + id + `},"mentions":[{"id":` + id + `}],"mention_roles":[` + id + `]}`)
+		var want, got discord.MessageCreate
+		wantErr := json.Unmarshal(data, &want)
+		gotErr := UnmarshalFresh(data, &got)
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Errorf("id %s: encoding/json says %v, UnmarshalFresh %v", id, wantErr, gotErr)
+			continue
+		}
+		if wantErr == nil && !reflect.DeepEqual(want, got) {
+			t.Errorf("id %s: encoding/json %v, UnmarshalFresh %v", id, want.ID, got.ID)
+		}
+	}
+}

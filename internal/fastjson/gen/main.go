@@ -246,6 +246,9 @@ func (g *gen) call(t reflect.Type, addr string) string {
 
 // funcValue is a function value func(*dec, *t) bool, or "".
 func (g *gen) funcValue(t reflect.Type) string {
+	if isID(t) {
+		return "decID"
+	}
 	if reflect.PointerTo(t).Implements(unmarshaler) {
 		return "leafJSON"
 	}
@@ -267,6 +270,20 @@ func (g *gen) funcValue(t reflect.Type) string {
 		return g.structFunc(t)
 	}
 	return ""
+}
+
+// isID reports whether t is discord.Snowflake or one of the typed IDs
+// generated from it (their UnmarshalJSON is Snowflake's): decID reads
+// them in place.
+func isID(t reflect.Type) bool {
+	snowflake := reflect.TypeFor[discord.Snowflake]()
+	if t == snowflake {
+		return true
+	}
+	m, ok := t.MethodByName("Snowflake")
+	return ok && t.PkgPath() == snowflake.PkgPath() && t.Kind() == reflect.Uint64 &&
+		m.Type.NumIn() == 1 && m.Type.NumOut() == 1 && m.Type.Out(0) == snowflake &&
+		reflect.PointerTo(t).Implements(unmarshaler)
 }
 
 func (g *gen) writeStruct(w *bytes.Buffer, t reflect.Type) {
