@@ -455,6 +455,10 @@ func (e *Engine) receiveMessage(now time.Time, msg []byte) {
 			return
 		}
 		payload = out
+	} else if e.cfg.Encoding == EncodingETF {
+		// The transcode below makes the JSON this event owns: the frame's
+		// bytes are read in place, not copied first.
+		payload = msg
 	} else {
 		payload = append([]byte(nil), msg...)
 	}
