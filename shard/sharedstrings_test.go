@@ -70,7 +70,7 @@ func TestKeptTypedStringsAndDataHoldTheirTextAsLaterEventsArrive(t *testing.T) {
 
 func keptStringsAcrossEvents(t *testing.T, enc gateway.Encoding, comp gateway.Compression) {
 	const perRound = 150
-	s := startFake(t, discordtest.WithShards(2), discordtest.WithGuilds(4, 2),
+	s := startFake(t, discordtest.WithShards(2), discordtest.WithMaxConcurrency(2), discordtest.WithGuilds(4, 2),
 		discordtest.WithSendLimit(1000, 60e9))
 	cfg := managerConfig(s)
 	cfg.Gateway = gateway.Config{Encoding: enc, Compression: comp}
