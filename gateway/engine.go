@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -601,6 +602,11 @@ type readyFields struct {
 	ResumeGatewayURL string `json:"resume_gateway_url"`
 }
 
+// maxDataSlack is how much larger than Dispatch.Data the memory it lies
+// in may be: the dispatcher's typed strings point into Data, and a string
+// a handler keeps keeps that memory alive.
+const maxDataSlack = 4 << 10
+
 func (e *Engine) handleDispatch(now time.Time, env *envelope, payload []byte) {
 	name := internName(env.name)
 	last := e.session.Seq
@@ -626,6 +632,12 @@ func (e *Engine) handleDispatch(now time.Time, env *envelope, payload []byte) {
 		e.session.Seq = env.seq
 	}
 	d := &Dispatch{Seq: env.seq, Name: name, Data: env.data}
+	if cap(payload)-len(env.data) > maxDataSlack {
+		// The memory Data lies in is much larger than Data (an envelope
+		// holding more than d, an ETF transcode buffer sized from the
+		// ETF): Data gets its own, so what keeps it keeps only it.
+		d.Data = bytes.Clone(env.data)
+	}
 	if env.dataErr != nil {
 		d.Data = payload
 		d.Err = &DecodeError{What: "dispatch " + name, Err: env.dataErr}

@@ -23,7 +23,8 @@ type IdentifyRequired struct{}
 
 // Dispatch is one op 0 payload: an event named Name with sequence Seq.
 // Data is the raw JSON of d (ETF is transcoded to JSON), owned by the
-// receiver. READY and RESUMED come as Dispatch too, followed by the
+// receiver; the memory it lies in is at most 4 KiB larger than it (so
+// strings pointing into it pin about the event). READY and RESUMED come as Dispatch too, followed by the
 // lifecycle events SessionStarted and Resumed.
 type Dispatch struct {
 	Seq  int64

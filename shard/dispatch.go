@@ -289,7 +289,7 @@ func (d *dispatcher) deliver(ctx context.Context, ev Event) {
 // maxSharedEvent is the largest event whose typed value's strings point
 // into Dispatch.Data instead of into copies of their own: one allocation
 // per string saved on the hot events, and a string a handler keeps pins at
-// most this much. Larger events (a GUILD_CREATE of a megabyte, whose role
+// most this much (and the 4 KiB the engine allows around Data). Larger events (a GUILD_CREATE of a megabyte, whose role
 // names a cache keeps) copy their strings.
 const maxSharedEvent = 16 << 10
 
@@ -297,7 +297,9 @@ const maxSharedEvent = 16 << 10
 // written after the engine made it (Dispatch.Data's documentation asks the
 // same of handlers), which is what sharing it needs.
 func unmarshal(data []byte, v any) error {
-	if len(data) <= maxSharedEvent {
+	// The engine keeps the memory behind Data within 4 KiB of it; cap
+	// catches a Dispatch made elsewhere with room to spare.
+	if len(data) <= maxSharedEvent && cap(data) <= maxSharedEvent+4<<10 {
 		return jsondec.UnmarshalShared(data, v)
 	}
 	return jsondec.UnmarshalFresh(data, v)
