@@ -1,6 +1,9 @@
 package gateway
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 // skipStringByByte is the plain reading of a JSON string's end: walk each
 // byte, skip the one after a backslash. skipString must agree with it.
@@ -33,4 +36,31 @@ func FuzzSkipStringAgreesWithByteWalk(f *testing.F) {
 			t.Fatalf("skipString(%q) = %d, %v; the byte walk says %d, %v", b, got, err, want, wantOK)
 		}
 	})
+}
+
+// Every string of up to nine bytes drawn from a, a quote and a backslash,
+// at every offset of a word, with and without bytes after it: skipString's
+// word test and jumps find the end the byte walk finds.
+func TestSkipStringAgreesWithByteWalkOnEveryShortString(t *testing.T) {
+	alphabet := []byte{'a', '"', '\\'}
+	var walk func(s []byte, n int)
+	walk = func(s []byte, n int) {
+		for lead := range 8 {
+			for _, tail := range []string{"", "aaaaaaaaaaaaaaaa"} {
+				b := append(append(append(bytes.Repeat([]byte{'x'}, lead), '"'), s...), tail...)
+				want, wantOK := skipStringByByte(b, lead)
+				got, err := skipString(b, lead)
+				if wantOK != (err == nil) || (wantOK && got != want) {
+					t.Fatalf("skipString(%q, %d) = %d, %v; the byte walk says %d, %v", b, lead, got, err, want, wantOK)
+				}
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(append(s, c), n-1)
+		}
+	}
+	walk(nil, 9)
 }
