@@ -434,11 +434,18 @@ func (d *dec) str() (string, bool) {
 	}
 }
 
-// escaped reads a string holding escapes, from its first byte at start.
+// escaped reads a string holding escapes, from its first byte at start
+// (d.i is at its opening quote). The string's raw length bounds its
+// unescaped one, so it is decoded into one allocation of that size, which
+// the string then owns: no growing, no copy.
 func (d *dec) escaped(start int) (string, bool) {
 	b := d.b
-	var buf [256]byte
-	out := buf[:0]
+	open := d.i
+	if !d.skipString() {
+		return "", false
+	}
+	out := make([]byte, 0, d.i-1-start)
+	d.i = open
 	anyHigh := false
 	for j := start; ; j++ {
 		k, high := plain(b, j)
@@ -453,7 +460,8 @@ func (d *dec) escaped(start int) (string, bool) {
 				return "", false
 			}
 			d.i = k + 1
-			return string(out), true
+			// out is this string's alone and never written again.
+			return unsafe.String(unsafe.SliceData(out), len(out)), true
 		case '\\':
 			k++
 			if k >= len(b) {
