@@ -546,7 +546,7 @@ func decMessage(d *dec, p *discord.Message) bool {
 		case "reactions":
 			ok = seen(set[:], 13) && decSlice(d, &p.Reactions, decReaction)
 		case "nonce":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Nonce)
+			ok = seen(set[:], 14) && decNonce(d, &p.Nonce)
 		case "pinned":
 			ok = seen(set[:], 15) && decBool(d, &p.Pinned)
 		case "webhook_id":
@@ -686,9 +686,9 @@ func decAutoModerationActionExecution(d *dec, p *discord.AutoModerationActionExe
 		case "content":
 			ok = seen(set[:], 8) && decStr(d, &p.Content)
 		case "matched_keyword":
-			ok = seen(set[:], 9) && decPtr(d, &p.MatchedKeyword, decStr)
+			ok = seen(set[:], 9) && decStrPtr(d, &p.MatchedKeyword)
 		case "matched_content":
-			ok = seen(set[:], 10) && decPtr(d, &p.MatchedContent, decStr)
+			ok = seen(set[:], 10) && decStrPtr(d, &p.MatchedContent)
 		default:
 			ok = unknown(k, decAutoModerationActionExecutionFields) && d.skip()
 		}
@@ -896,7 +896,7 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Channel.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
@@ -910,7 +910,7 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
@@ -922,7 +922,7 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.Channel.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
 		case "message_count":
@@ -1002,7 +1002,7 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Channel.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
@@ -1016,7 +1016,7 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
@@ -1028,7 +1028,7 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.Channel.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
 		case "message_count":
@@ -1182,7 +1182,7 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Channel.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
@@ -1196,7 +1196,7 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
@@ -1208,7 +1208,7 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.Channel.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
 		case "message_count":
@@ -1456,7 +1456,7 @@ func decGuildAuditLogEntryCreate(d *dec, p *discord.GuildAuditLogEntryCreate) bo
 		}
 		switch string(k) {
 		case "target_id":
-			ok = seen(set[:], 0) && decPtr(d, &p.AuditLogEntry.TargetID, decStr)
+			ok = seen(set[:], 0) && decStrPtr(d, &p.AuditLogEntry.TargetID)
 		case "changes":
 			ok = seen(set[:], 1) && decSlice(d, &p.AuditLogEntry.Changes, decAuditLogChange)
 		case "user_id":
@@ -1580,13 +1580,13 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Guild.Name)
 		case "icon":
-			ok = seen(set[:], 2) && decPtr(d, &p.Guild.Icon, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Guild.Icon)
 		case "icon_hash":
-			ok = seen(set[:], 3) && decPtr(d, &p.Guild.IconHash, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Guild.IconHash)
 		case "splash":
-			ok = seen(set[:], 4) && decPtr(d, &p.Guild.Splash, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.Guild.Splash)
 		case "discovery_splash":
-			ok = seen(set[:], 5) && decPtr(d, &p.Guild.DiscoverySplash, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.Guild.DiscoverySplash)
 		case "owner":
 			ok = seen(set[:], 6) && decBool(d, &p.Guild.Owner)
 		case "owner_id":
@@ -1594,7 +1594,7 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "permissions":
 			ok = seen(set[:], 8) && leafJSON(d, &p.Guild.Permissions)
 		case "region":
-			ok = seen(set[:], 9) && decPtr(d, &p.Guild.Region, decStr)
+			ok = seen(set[:], 9) && decStrPtr(d, &p.Guild.Region)
 		case "afk_channel_id":
 			ok = seen(set[:], 10) && decID(d, &p.Guild.AFKChannelID)
 		case "afk_timeout":
@@ -1630,11 +1630,11 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "max_members":
 			ok = seen(set[:], 26) && decInt(d, &p.Guild.MaxMembers)
 		case "vanity_url_code":
-			ok = seen(set[:], 27) && decPtr(d, &p.Guild.VanityURLCode, decStr)
+			ok = seen(set[:], 27) && decStrPtr(d, &p.Guild.VanityURLCode)
 		case "description":
-			ok = seen(set[:], 28) && decPtr(d, &p.Guild.Description, decStr)
+			ok = seen(set[:], 28) && decStrPtr(d, &p.Guild.Description)
 		case "banner":
-			ok = seen(set[:], 29) && decPtr(d, &p.Guild.Banner, decStr)
+			ok = seen(set[:], 29) && decStrPtr(d, &p.Guild.Banner)
 		case "premium_tier":
 			ok = seen(set[:], 30) && decInt(d, &p.Guild.PremiumTier)
 		case "premium_subscription_count":
@@ -1666,7 +1666,7 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		case "nsfw":
 			ok = seen(set[:], 44) && decBool(d, &p.Guild.NSFW)
 		case "home_header":
-			ok = seen(set[:], 45) && decPtr(d, &p.Guild.HomeHeader, decStr)
+			ok = seen(set[:], 45) && decStrPtr(d, &p.Guild.HomeHeader)
 		case "premium_progress_bar_enabled_user_updated_at":
 			ok = seen(set[:], 46) && decPtr(d, &p.Guild.PremiumProgressBarEnabledUserUpdatedAt, leafJSON)
 		case "joined_at":
@@ -1880,11 +1880,11 @@ func decGuildMemberAdd(d *dec, p *discord.GuildMemberAdd) bool {
 		case "user":
 			ok = seen(set[:], 0) && decPtr(d, &p.Member.User, decUser)
 		case "nick":
-			ok = seen(set[:], 1) && decPtr(d, &p.Member.Nick, decStr)
+			ok = seen(set[:], 1) && decStrPtr(d, &p.Member.Nick)
 		case "avatar":
-			ok = seen(set[:], 2) && decPtr(d, &p.Member.Avatar, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Member.Avatar)
 		case "banner":
-			ok = seen(set[:], 3) && decPtr(d, &p.Member.Banner, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Member.Banner)
 		case "roles":
 			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, decID)
 		case "joined_at":
@@ -1980,11 +1980,11 @@ func decGuildMemberUpdate(d *dec, p *discord.GuildMemberUpdate) bool {
 		case "user":
 			ok = seen(set[:], 0) && decPtr(d, &p.Member.User, decUser)
 		case "nick":
-			ok = seen(set[:], 1) && decPtr(d, &p.Member.Nick, decStr)
+			ok = seen(set[:], 1) && decStrPtr(d, &p.Member.Nick)
 		case "avatar":
-			ok = seen(set[:], 2) && decPtr(d, &p.Member.Avatar, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Member.Avatar)
 		case "banner":
-			ok = seen(set[:], 3) && decPtr(d, &p.Member.Banner, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Member.Banner)
 		case "roles":
 			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, decID)
 		case "joined_at":
@@ -2160,7 +2160,7 @@ func decGuildScheduledEventCreate(d *dec, p *discord.GuildScheduledEventCreate) 
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
 		case "description":
-			ok = seen(set[:], 5) && decPtr(d, &p.ScheduledEvent.Description, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.ScheduledEvent.Description)
 		case "scheduled_start_time":
 			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime)
 		case "scheduled_end_time":
@@ -2180,7 +2180,7 @@ func decGuildScheduledEventCreate(d *dec, p *discord.GuildScheduledEventCreate) 
 		case "user_count":
 			ok = seen(set[:], 14) && decInt(d, &p.ScheduledEvent.UserCount)
 		case "image":
-			ok = seen(set[:], 15) && decPtr(d, &p.ScheduledEvent.Image, decStr)
+			ok = seen(set[:], 15) && decStrPtr(d, &p.ScheduledEvent.Image)
 		case "recurrence_rule":
 			ok = seen(set[:], 16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule)
 		case "guild_scheduled_event_exceptions":
@@ -2230,7 +2230,7 @@ func decGuildScheduledEventDelete(d *dec, p *discord.GuildScheduledEventDelete) 
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
 		case "description":
-			ok = seen(set[:], 5) && decPtr(d, &p.ScheduledEvent.Description, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.ScheduledEvent.Description)
 		case "scheduled_start_time":
 			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime)
 		case "scheduled_end_time":
@@ -2250,7 +2250,7 @@ func decGuildScheduledEventDelete(d *dec, p *discord.GuildScheduledEventDelete) 
 		case "user_count":
 			ok = seen(set[:], 14) && decInt(d, &p.ScheduledEvent.UserCount)
 		case "image":
-			ok = seen(set[:], 15) && decPtr(d, &p.ScheduledEvent.Image, decStr)
+			ok = seen(set[:], 15) && decStrPtr(d, &p.ScheduledEvent.Image)
 		case "recurrence_rule":
 			ok = seen(set[:], 16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule)
 		case "guild_scheduled_event_exceptions":
@@ -2300,7 +2300,7 @@ func decGuildScheduledEventUpdate(d *dec, p *discord.GuildScheduledEventUpdate) 
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
 		case "description":
-			ok = seen(set[:], 5) && decPtr(d, &p.ScheduledEvent.Description, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.ScheduledEvent.Description)
 		case "scheduled_start_time":
 			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime)
 		case "scheduled_end_time":
@@ -2320,7 +2320,7 @@ func decGuildScheduledEventUpdate(d *dec, p *discord.GuildScheduledEventUpdate) 
 		case "user_count":
 			ok = seen(set[:], 14) && decInt(d, &p.ScheduledEvent.UserCount)
 		case "image":
-			ok = seen(set[:], 15) && decPtr(d, &p.ScheduledEvent.Image, decStr)
+			ok = seen(set[:], 15) && decStrPtr(d, &p.ScheduledEvent.Image)
 		case "recurrence_rule":
 			ok = seen(set[:], 16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule)
 		case "guild_scheduled_event_exceptions":
@@ -2480,7 +2480,7 @@ func decGuildSoundboardSoundCreate(d *dec, p *discord.GuildSoundboardSoundCreate
 		case "emoji_id":
 			ok = seen(set[:], 3) && decID(d, &p.SoundboardSound.EmojiID)
 		case "emoji_name":
-			ok = seen(set[:], 4) && decPtr(d, &p.SoundboardSound.EmojiName, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.SoundboardSound.EmojiName)
 		case "guild_id":
 			ok = seen(set[:], 5) && decID(d, &p.SoundboardSound.GuildID)
 		case "available":
@@ -2564,7 +2564,7 @@ func decGuildSoundboardSoundUpdate(d *dec, p *discord.GuildSoundboardSoundUpdate
 		case "emoji_id":
 			ok = seen(set[:], 3) && decID(d, &p.SoundboardSound.EmojiID)
 		case "emoji_name":
-			ok = seen(set[:], 4) && decPtr(d, &p.SoundboardSound.EmojiName, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.SoundboardSound.EmojiName)
 		case "guild_id":
 			ok = seen(set[:], 5) && decID(d, &p.SoundboardSound.GuildID)
 		case "available":
@@ -2644,13 +2644,13 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Guild.Name)
 		case "icon":
-			ok = seen(set[:], 2) && decPtr(d, &p.Guild.Icon, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Guild.Icon)
 		case "icon_hash":
-			ok = seen(set[:], 3) && decPtr(d, &p.Guild.IconHash, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Guild.IconHash)
 		case "splash":
-			ok = seen(set[:], 4) && decPtr(d, &p.Guild.Splash, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.Guild.Splash)
 		case "discovery_splash":
-			ok = seen(set[:], 5) && decPtr(d, &p.Guild.DiscoverySplash, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.Guild.DiscoverySplash)
 		case "owner":
 			ok = seen(set[:], 6) && decBool(d, &p.Guild.Owner)
 		case "owner_id":
@@ -2658,7 +2658,7 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "permissions":
 			ok = seen(set[:], 8) && leafJSON(d, &p.Guild.Permissions)
 		case "region":
-			ok = seen(set[:], 9) && decPtr(d, &p.Guild.Region, decStr)
+			ok = seen(set[:], 9) && decStrPtr(d, &p.Guild.Region)
 		case "afk_channel_id":
 			ok = seen(set[:], 10) && decID(d, &p.Guild.AFKChannelID)
 		case "afk_timeout":
@@ -2694,11 +2694,11 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "max_members":
 			ok = seen(set[:], 26) && decInt(d, &p.Guild.MaxMembers)
 		case "vanity_url_code":
-			ok = seen(set[:], 27) && decPtr(d, &p.Guild.VanityURLCode, decStr)
+			ok = seen(set[:], 27) && decStrPtr(d, &p.Guild.VanityURLCode)
 		case "description":
-			ok = seen(set[:], 28) && decPtr(d, &p.Guild.Description, decStr)
+			ok = seen(set[:], 28) && decStrPtr(d, &p.Guild.Description)
 		case "banner":
-			ok = seen(set[:], 29) && decPtr(d, &p.Guild.Banner, decStr)
+			ok = seen(set[:], 29) && decStrPtr(d, &p.Guild.Banner)
 		case "premium_tier":
 			ok = seen(set[:], 30) && decInt(d, &p.Guild.PremiumTier)
 		case "premium_subscription_count":
@@ -2730,7 +2730,7 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		case "nsfw":
 			ok = seen(set[:], 44) && decBool(d, &p.Guild.NSFW)
 		case "home_header":
-			ok = seen(set[:], 45) && decPtr(d, &p.Guild.HomeHeader, decStr)
+			ok = seen(set[:], 45) && decStrPtr(d, &p.Guild.HomeHeader)
 		case "premium_progress_bar_enabled_user_updated_at":
 			ok = seen(set[:], 46) && decPtr(d, &p.Guild.PremiumProgressBarEnabledUserUpdatedAt, leafJSON)
 		default:
@@ -3138,7 +3138,7 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		case "reactions":
 			ok = seen(set[:], 13) && decSlice(d, &p.Message.Reactions, decReaction)
 		case "nonce":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Message.Nonce)
+			ok = seen(set[:], 14) && decNonce(d, &p.Message.Nonce)
 		case "pinned":
 			ok = seen(set[:], 15) && decBool(d, &p.Message.Pinned)
 		case "webhook_id":
@@ -3590,7 +3590,7 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		case "reactions":
 			ok = seen(set[:], 13) && decSlice(d, &p.Message.Reactions, decReaction)
 		case "nonce":
-			ok = seen(set[:], 14) && leafJSON(d, &p.Message.Nonce)
+			ok = seen(set[:], 14) && decNonce(d, &p.Message.Nonce)
 		case "pinned":
 			ok = seen(set[:], 15) && decBool(d, &p.Message.Pinned)
 		case "webhook_id":
@@ -4177,7 +4177,7 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Channel.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
@@ -4191,7 +4191,7 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
@@ -4203,7 +4203,7 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.Channel.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
 		case "message_count":
@@ -4285,7 +4285,7 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Channel.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
@@ -4299,7 +4299,7 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
@@ -4311,7 +4311,7 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.Channel.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
 		case "message_count":
@@ -4519,7 +4519,7 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Channel.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
 		case "last_message_id":
@@ -4533,7 +4533,7 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Channel.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
 		case "application_id":
@@ -4545,7 +4545,7 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.Channel.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
 		case "message_count":
@@ -4661,9 +4661,9 @@ func decUserUpdate(d *dec, p *discord.UserUpdate) bool {
 		case "discriminator":
 			ok = seen(set[:], 2) && decStr(d, &p.User.Discriminator)
 		case "global_name":
-			ok = seen(set[:], 3) && decPtr(d, &p.User.GlobalName, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.User.GlobalName)
 		case "avatar":
-			ok = seen(set[:], 4) && decPtr(d, &p.User.Avatar, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.User.Avatar)
 		case "bot":
 			ok = seen(set[:], 5) && decBool(d, &p.User.Bot)
 		case "system":
@@ -4671,7 +4671,7 @@ func decUserUpdate(d *dec, p *discord.UserUpdate) bool {
 		case "mfa_enabled":
 			ok = seen(set[:], 7) && decBool(d, &p.User.MFAEnabled)
 		case "banner":
-			ok = seen(set[:], 8) && decPtr(d, &p.User.Banner, decStr)
+			ok = seen(set[:], 8) && decStrPtr(d, &p.User.Banner)
 		case "accent_color":
 			ok = seen(set[:], 9) && decPtr(d, &p.User.AccentColor, decInt)
 		case "locale":
@@ -4679,7 +4679,7 @@ func decUserUpdate(d *dec, p *discord.UserUpdate) bool {
 		case "verified":
 			ok = seen(set[:], 11) && decBool(d, &p.User.Verified)
 		case "email":
-			ok = seen(set[:], 12) && decPtr(d, &p.User.Email, decStr)
+			ok = seen(set[:], 12) && decStrPtr(d, &p.User.Email)
 		case "flags":
 			ok = seen(set[:], 13) && decUint(d, &p.User.Flags)
 		case "premium_type":
@@ -4817,7 +4817,7 @@ func decVoiceChannelStatusUpdate(d *dec, p *discord.VoiceChannelStatusUpdate) bo
 		case "guild_id":
 			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "status":
-			ok = seen(set[:], 2) && decPtr(d, &p.Status, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Status)
 		default:
 			ok = unknown(k, decVoiceChannelStatusUpdateFields) && d.skip()
 		}
@@ -4855,7 +4855,7 @@ func decVoiceServerUpdate(d *dec, p *discord.VoiceServerUpdate) bool {
 		case "guild_id":
 			ok = seen(set[:], 1) && decID(d, &p.GuildID)
 		case "endpoint":
-			ok = seen(set[:], 2) && decPtr(d, &p.Endpoint, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Endpoint)
 		default:
 			ok = unknown(k, decVoiceServerUpdateFields) && d.skip()
 		}
@@ -4989,9 +4989,9 @@ func decUser(d *dec, p *discord.User) bool {
 		case "discriminator":
 			ok = seen(set[:], 2) && decStr(d, &p.Discriminator)
 		case "global_name":
-			ok = seen(set[:], 3) && decPtr(d, &p.GlobalName, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.GlobalName)
 		case "avatar":
-			ok = seen(set[:], 4) && decPtr(d, &p.Avatar, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.Avatar)
 		case "bot":
 			ok = seen(set[:], 5) && decBool(d, &p.Bot)
 		case "system":
@@ -4999,7 +4999,7 @@ func decUser(d *dec, p *discord.User) bool {
 		case "mfa_enabled":
 			ok = seen(set[:], 7) && decBool(d, &p.MFAEnabled)
 		case "banner":
-			ok = seen(set[:], 8) && decPtr(d, &p.Banner, decStr)
+			ok = seen(set[:], 8) && decStrPtr(d, &p.Banner)
 		case "accent_color":
 			ok = seen(set[:], 9) && decPtr(d, &p.AccentColor, decInt)
 		case "locale":
@@ -5007,7 +5007,7 @@ func decUser(d *dec, p *discord.User) bool {
 		case "verified":
 			ok = seen(set[:], 11) && decBool(d, &p.Verified)
 		case "email":
-			ok = seen(set[:], 12) && decPtr(d, &p.Email, decStr)
+			ok = seen(set[:], 12) && decStrPtr(d, &p.Email)
 		case "flags":
 			ok = seen(set[:], 13) && decUint(d, &p.Flags)
 		case "premium_type":
@@ -5311,7 +5311,7 @@ func decApplication(d *dec, p *discord.Application) bool {
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "icon":
-			ok = seen(set[:], 2) && decPtr(d, &p.Icon, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Icon)
 		case "description":
 			ok = seen(set[:], 3) && decStr(d, &p.Description)
 		case "rpc_origins":
@@ -5349,7 +5349,7 @@ func decApplication(d *dec, p *discord.Application) bool {
 		case "tags":
 			ok = seen(set[:], 20) && decSlice(d, &p.Tags, decStr)
 		case "interactions_endpoint_url":
-			ok = seen(set[:], 21) && decPtr(d, &p.InteractionsEndpointURL, decStr)
+			ok = seen(set[:], 21) && decStrPtr(d, &p.InteractionsEndpointURL)
 		case "custom_install_url":
 			ok = seen(set[:], 22) && decStr(d, &p.CustomInstallURL)
 		case "type":
@@ -5369,13 +5369,13 @@ func decApplication(d *dec, p *discord.Application) bool {
 		case "event_webhooks_types":
 			ok = seen(set[:], 30) && decSlice(d, &p.EventWebhooksTypes, decStr)
 		case "event_webhooks_url":
-			ok = seen(set[:], 31) && decPtr(d, &p.EventWebhooksURL, decStr)
+			ok = seen(set[:], 31) && decStrPtr(d, &p.EventWebhooksURL)
 		case "explicit_content_filter":
 			ok = seen(set[:], 32) && decInt(d, &p.ExplicitContentFilter)
 		case "redirect_uris":
 			ok = seen(set[:], 33) && decSlice(d, &p.RedirectURIs, decStr)
 		case "role_connections_verification_url":
-			ok = seen(set[:], 34) && decPtr(d, &p.RoleConnectionsVerificationURL, decStr)
+			ok = seen(set[:], 34) && decStrPtr(d, &p.RoleConnectionsVerificationURL)
 		case "team":
 			ok = seen(set[:], 35) && decPtr(d, &p.Team, decTeam)
 		default:
@@ -5593,7 +5593,7 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		case "name":
 			ok = seen(set[:], 5) && decStr(d, &p.Name)
 		case "topic":
-			ok = seen(set[:], 6) && decPtr(d, &p.Topic, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.Topic)
 		case "nsfw":
 			ok = seen(set[:], 7) && decBool(d, &p.NSFW)
 		case "last_message_id":
@@ -5607,7 +5607,7 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		case "recipients":
 			ok = seen(set[:], 12) && decSlice(d, &p.Recipients, decUser)
 		case "icon":
-			ok = seen(set[:], 13) && decPtr(d, &p.Icon, decStr)
+			ok = seen(set[:], 13) && decStrPtr(d, &p.Icon)
 		case "owner_id":
 			ok = seen(set[:], 14) && decID(d, &p.OwnerID)
 		case "application_id":
@@ -5619,7 +5619,7 @@ func decChannel(d *dec, p *discord.Channel) bool {
 		case "last_pin_timestamp":
 			ok = seen(set[:], 18) && decPtr(d, &p.LastPinTimestamp, leafJSON)
 		case "rtc_region":
-			ok = seen(set[:], 19) && decPtr(d, &p.RTCRegion, decStr)
+			ok = seen(set[:], 19) && decStrPtr(d, &p.RTCRegion)
 		case "video_quality_mode":
 			ok = seen(set[:], 20) && decInt(d, &p.VideoQualityMode)
 		case "message_count":
@@ -5731,7 +5731,7 @@ func decSticker(d *dec, p *discord.Sticker) bool {
 		case "name":
 			ok = seen(set[:], 2) && decStr(d, &p.Name)
 		case "description":
-			ok = seen(set[:], 3) && decPtr(d, &p.Description, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Description)
 		case "tags":
 			ok = seen(set[:], 4) && decStr(d, &p.Tags)
 		case "type":
@@ -6307,7 +6307,7 @@ func decForumTag(d *dec, p *discord.ForumTag) bool {
 		case "emoji_id":
 			ok = seen(set[:], 3) && decID(d, &p.EmojiID)
 		case "emoji_name":
-			ok = seen(set[:], 4) && decPtr(d, &p.EmojiName, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.EmojiName)
 		default:
 			ok = unknown(k, decForumTagFields) && d.skip()
 		}
@@ -6343,7 +6343,7 @@ func decDefaultReaction(d *dec, p *discord.DefaultReaction) bool {
 		case "emoji_id":
 			ok = seen(set[:], 0) && decID(d, &p.EmojiID)
 		case "emoji_name":
-			ok = seen(set[:], 1) && decPtr(d, &p.EmojiName, decStr)
+			ok = seen(set[:], 1) && decStrPtr(d, &p.EmojiName)
 		default:
 			ok = unknown(k, decDefaultReactionFields) && d.skip()
 		}
@@ -6379,7 +6379,7 @@ func decChannelInfoChannel(d *dec, p *discord.ChannelInfoChannel) bool {
 		case "id":
 			ok = seen(set[:], 0) && decID(d, &p.ID)
 		case "status":
-			ok = seen(set[:], 1) && decPtr(d, &p.Status, decStr)
+			ok = seen(set[:], 1) && decStrPtr(d, &p.Status)
 		case "voice_start_time":
 			ok = seen(set[:], 2) && decPtr(d, &p.VoiceStartTime, decInt)
 		default:
@@ -6463,9 +6463,9 @@ func decRole(d *dec, p *discord.Role) bool {
 		case "hoist":
 			ok = seen(set[:], 4) && decBool(d, &p.Hoist)
 		case "icon":
-			ok = seen(set[:], 5) && decPtr(d, &p.Icon, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.Icon)
 		case "unicode_emoji":
-			ok = seen(set[:], 6) && decPtr(d, &p.UnicodeEmoji, decStr)
+			ok = seen(set[:], 6) && decStrPtr(d, &p.UnicodeEmoji)
 		case "position":
 			ok = seen(set[:], 7) && decInt(d, &p.Position)
 		case "permissions":
@@ -6559,7 +6559,7 @@ func decWelcomeScreen(d *dec, p *discord.WelcomeScreen) bool {
 		}
 		switch string(k) {
 		case "description":
-			ok = seen(set[:], 0) && decPtr(d, &p.Description, decStr)
+			ok = seen(set[:], 0) && decStrPtr(d, &p.Description)
 		case "welcome_channels":
 			ok = seen(set[:], 1) && decSlice(d, &p.WelcomeChannels, decWelcomeScreenChannel)
 		default:
@@ -6695,11 +6695,11 @@ func decMember(d *dec, p *discord.Member) bool {
 		case "user":
 			ok = seen(set[:], 0) && decPtr(d, &p.User, decUser)
 		case "nick":
-			ok = seen(set[:], 1) && decPtr(d, &p.Nick, decStr)
+			ok = seen(set[:], 1) && decStrPtr(d, &p.Nick)
 		case "avatar":
-			ok = seen(set[:], 2) && decPtr(d, &p.Avatar, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Avatar)
 		case "banner":
-			ok = seen(set[:], 3) && decPtr(d, &p.Banner, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Banner)
 		case "roles":
 			ok = seen(set[:], 4) && decSlice(d, &p.Roles, decID)
 		case "joined_at":
@@ -6853,7 +6853,7 @@ func decScheduledEvent(d *dec, p *discord.ScheduledEvent) bool {
 		case "name":
 			ok = seen(set[:], 4) && decStr(d, &p.Name)
 		case "description":
-			ok = seen(set[:], 5) && decPtr(d, &p.Description, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.Description)
 		case "scheduled_start_time":
 			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledStartTime)
 		case "scheduled_end_time":
@@ -6873,7 +6873,7 @@ func decScheduledEvent(d *dec, p *discord.ScheduledEvent) bool {
 		case "user_count":
 			ok = seen(set[:], 14) && decInt(d, &p.UserCount)
 		case "image":
-			ok = seen(set[:], 15) && decPtr(d, &p.Image, decStr)
+			ok = seen(set[:], 15) && decStrPtr(d, &p.Image)
 		case "recurrence_rule":
 			ok = seen(set[:], 16) && leafJSON(d, &p.RecurrenceRule)
 		case "guild_scheduled_event_exceptions":
@@ -6921,7 +6921,7 @@ func decSoundboardSound(d *dec, p *discord.SoundboardSound) bool {
 		case "emoji_id":
 			ok = seen(set[:], 3) && decID(d, &p.EmojiID)
 		case "emoji_name":
-			ok = seen(set[:], 4) && decPtr(d, &p.EmojiName, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.EmojiName)
 		case "guild_id":
 			ok = seen(set[:], 5) && decID(d, &p.GuildID)
 		case "available":
@@ -7191,7 +7191,7 @@ func decIntegrationApplication(d *dec, p *discord.IntegrationApplication) bool {
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "icon":
-			ok = seen(set[:], 2) && decPtr(d, &p.Icon, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Icon)
 		case "description":
 			ok = seen(set[:], 3) && decStr(d, &p.Description)
 		case "bot":
@@ -7239,13 +7239,13 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "name":
 			ok = seen(set[:], 1) && decStr(d, &p.Name)
 		case "icon":
-			ok = seen(set[:], 2) && decPtr(d, &p.Icon, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Icon)
 		case "icon_hash":
-			ok = seen(set[:], 3) && decPtr(d, &p.IconHash, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.IconHash)
 		case "splash":
-			ok = seen(set[:], 4) && decPtr(d, &p.Splash, decStr)
+			ok = seen(set[:], 4) && decStrPtr(d, &p.Splash)
 		case "discovery_splash":
-			ok = seen(set[:], 5) && decPtr(d, &p.DiscoverySplash, decStr)
+			ok = seen(set[:], 5) && decStrPtr(d, &p.DiscoverySplash)
 		case "owner":
 			ok = seen(set[:], 6) && decBool(d, &p.Owner)
 		case "owner_id":
@@ -7253,7 +7253,7 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "permissions":
 			ok = seen(set[:], 8) && leafJSON(d, &p.Permissions)
 		case "region":
-			ok = seen(set[:], 9) && decPtr(d, &p.Region, decStr)
+			ok = seen(set[:], 9) && decStrPtr(d, &p.Region)
 		case "afk_channel_id":
 			ok = seen(set[:], 10) && decID(d, &p.AFKChannelID)
 		case "afk_timeout":
@@ -7289,11 +7289,11 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "max_members":
 			ok = seen(set[:], 26) && decInt(d, &p.MaxMembers)
 		case "vanity_url_code":
-			ok = seen(set[:], 27) && decPtr(d, &p.VanityURLCode, decStr)
+			ok = seen(set[:], 27) && decStrPtr(d, &p.VanityURLCode)
 		case "description":
-			ok = seen(set[:], 28) && decPtr(d, &p.Description, decStr)
+			ok = seen(set[:], 28) && decStrPtr(d, &p.Description)
 		case "banner":
-			ok = seen(set[:], 29) && decPtr(d, &p.Banner, decStr)
+			ok = seen(set[:], 29) && decStrPtr(d, &p.Banner)
 		case "premium_tier":
 			ok = seen(set[:], 30) && decInt(d, &p.PremiumTier)
 		case "premium_subscription_count":
@@ -7325,7 +7325,7 @@ func decGuild(d *dec, p *discord.Guild) bool {
 		case "nsfw":
 			ok = seen(set[:], 44) && decBool(d, &p.NSFW)
 		case "home_header":
-			ok = seen(set[:], 45) && decPtr(d, &p.HomeHeader, decStr)
+			ok = seen(set[:], 45) && decStrPtr(d, &p.HomeHeader)
 		case "premium_progress_bar_enabled_user_updated_at":
 			ok = seen(set[:], 46) && decPtr(d, &p.PremiumProgressBarEnabledUserUpdatedAt, leafJSON)
 		default:
@@ -7569,9 +7569,9 @@ func decPrimaryGuild(d *dec, p *discord.PrimaryGuild) bool {
 		case "identity_enabled":
 			ok = seen(set[:], 1) && decPtr(d, &p.IdentityEnabled, decBool)
 		case "tag":
-			ok = seen(set[:], 2) && decPtr(d, &p.Tag, decStr)
+			ok = seen(set[:], 2) && decStrPtr(d, &p.Tag)
 		case "badge":
-			ok = seen(set[:], 3) && decPtr(d, &p.Badge, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.Badge)
 		default:
 			ok = unknown(k, decPrimaryGuildFields) && d.skip()
 		}
@@ -8245,7 +8245,7 @@ func decWelcomeScreenChannel(d *dec, p *discord.WelcomeScreenChannel) bool {
 		case "emoji_id":
 			ok = seen(set[:], 2) && decID(d, &p.EmojiID)
 		case "emoji_name":
-			ok = seen(set[:], 3) && decPtr(d, &p.EmojiName, decStr)
+			ok = seen(set[:], 3) && decStrPtr(d, &p.EmojiName)
 		default:
 			ok = unknown(k, decWelcomeScreenChannelFields) && d.skip()
 		}

@@ -57,6 +57,8 @@ type dec struct {
 	depth int
 	// shared: strings may point into b (DecodeShared).
 	shared bool
+	// strs holds the strings of *string fields, a few to an allocation.
+	strs []string
 	// counted is how many bytes decSlice's counting passes have read,
 	// held to maxCounted times the input.
 	counted int
@@ -628,6 +630,53 @@ func decID[T ~uint64, P interface {
 func leafAny[T any](d *dec, p *T) bool {
 	raw, ok := d.raw()
 	return ok && segment.Unmarshal(raw, p) == nil
+}
+
+// stringsPerSlab is how many *string fields share one allocation: a
+// message has a handful (names, avatars, nicks), and a kept one keeps the
+// others' headers alive, 16 bytes each.
+const stringsPerSlab = 4
+
+// decStrPtr decodes into a *string field (or a pointer to a string type):
+// null makes it nil, a string points it at a slot of d's slab.
+func decStrPtr[T ~string](d *dec, p **T) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	s, ok := d.str()
+	if !ok {
+		return false
+	}
+	if len(d.strs) == cap(d.strs) {
+		d.strs = make([]string, 0, stringsPerSlab)
+	}
+	d.strs = append(d.strs, s)
+	// T's underlying type is string: the same memory layout.
+	*p = (*T)(unsafe.Pointer(&d.strs[len(d.strs)-1]))
+	return true
+}
+
+// decNonce decodes a discord.Nonce: a string without escapes (valid
+// UTF-8, no controls) is read here, as Nonce's UnmarshalJSON would read
+// it; anything else (escapes, which it unquotes by Go's rules, integers,
+// null) goes to UnmarshalJSON itself.
+func decNonce[T ~string, P interface {
+	*T
+	json.Unmarshaler
+}](d *dec, p P) bool {
+	d.ws()
+	b, i := d.b, d.i
+	if i >= len(b) || b[i] != '"' {
+		return leafJSON(d, p)
+	}
+	j, high := plain(b, i+1)
+	if j >= len(b) || b[j] != '"' || high && !utf8.Valid(b[i+1:j]) {
+		return leafJSON(d, p)
+	}
+	s, _ := d.str()
+	*p = T(s)
+	return true
 }
 
 // decPtr decodes into a pointer: null makes it nil, anything else a new

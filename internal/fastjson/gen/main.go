@@ -231,6 +231,9 @@ func (g *gen) call(t reflect.Type, addr string) string {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
+		if f := g.funcValue(t.Elem()); f == "decStr" {
+			return fmt.Sprintf("decStrPtr(d, %s)", addr)
+		}
 		if f := g.funcValue(t.Elem()); f != "" {
 			return fmt.Sprintf("decPtr(d, %s, %s)", addr, f)
 		}
@@ -248,6 +251,9 @@ func (g *gen) call(t reflect.Type, addr string) string {
 func (g *gen) funcValue(t reflect.Type) string {
 	if isID(t) {
 		return "decID"
+	}
+	if t == reflect.TypeFor[discord.Nonce]() {
+		return "decNonce"
 	}
 	if reflect.PointerTo(t).Implements(unmarshaler) {
 		return "leafJSON"
