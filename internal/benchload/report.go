@@ -17,7 +17,7 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d MESSAGE_CREATE per run, seed %d, %s %s/%s, %d CPUs, %s\n",
 		r.Events, r.Seed, r.GoVersion, r.OS, r.Arch, r.CPUs, r.Taken.Format("2006-01-02 15:04 MST"))
 	if r.Rounds > 1 {
-		fmt.Fprintf(w, "each row is the median round of %d (by CPU per event; shard runs by peak RSS per shard)\n", r.Rounds)
+		fmt.Fprintf(w, "each row is the median round of %d, the clients' rounds interleaved (by CPU per event; shard runs by peak RSS per shard); a ratio is the median of the ratios within each round\n", r.Rounds)
 	}
 	for _, s := range r.Streams {
 		fmt.Fprintf(w, "stream %-12s %6.0f B JSON, %6.0f B on the wire per event\n", s.Compression, s.JSONBytesPerEvent, s.WireBytesPerEvent)

@@ -31,9 +31,11 @@ type Config struct {
 	// Clients to measure, in order. Default: FloorInflate, FloorDecode,
 	// WirecordRaw, Wirecord. Floors take no part in the shard run.
 	Clients []Client
-	// Rounds runs each (client, compression) this many times, one after
-	// the other, and reports the round with the median CPU per event (for
-	// a shard run, the median peak RSS per shard). Default 1.
+	// Rounds runs each (client, compression) this many times, the clients
+	// of a compression interleaved (each once, then again), and reports
+	// the round with the median CPU per event, and the median of its
+	// ratios to floor-decode within a round (for a shard run, the median
+	// peak RSS per shard). Default 1.
 	Rounds int
 	// Shards, when positive, adds a shard run per client and compression:
 	// Shards idle shards in one process after READY and GuildsPerShard
@@ -169,26 +171,32 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Streams = append(rep.Streams, StreamInfo{Compression: comp, Events: st.Events,
 				JSONBytesPerEvent: float64(st.EventBytes) / float64(st.Events),
 				WireBytesPerEvent: float64(st.WireBytes) / float64(st.Events)})
-			first := len(rep.Results)
+			// Rounds are interleaved (every client once, then again), so
+			// that a slow minute of the machine falls on every client
+			// alike, and each ratio is taken within its round.
+			var clients []Client
 			for _, c := range cfg.Clients {
-				if !c.Supports(comp) {
-					continue
+				if c.Supports(comp) {
+					clients = append(clients, c)
 				}
-				rounds := make([]Result, 0, cfg.Rounds)
-				for range cfg.Rounds {
-					rounds = append(rounds, streamRun(ctx, cfg, srv, st, c))
+			}
+			rounds := make([][]Result, len(clients))
+			for range cfg.Rounds {
+				for i, c := range clients {
+					rounds[i] = append(rounds[i], streamRun(ctx, cfg, srv, st, c))
 					if ctx.Err() != nil {
 						break
 					}
 				}
-				rep.Results = append(rep.Results, median(rounds))
 				if ctx.Err() != nil {
-					st.Release()
-					return rep, ctx.Err()
+					break
 				}
 			}
 			st.Release()
-			setRatios(rep.Results[first:])
+			rep.Results = append(rep.Results, medianRounds(rounds)...)
+			if ctx.Err() != nil {
+				return rep, ctx.Err()
+			}
 		}
 	}
 	if cfg.Shards > 0 {
@@ -232,22 +240,35 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// setRatios sets VsFloorDecode on the results of one compression.
-func setRatios(rs []Result) {
-	var floor float64
-	for _, r := range rs {
-		if r.Client == FloorDecode.Name && r.Err == "" {
-			floor = r.CPUMicrosPerEvent
+// medianRounds returns, per client, its round with the median CPU per
+// event, with VsFloorDecode the median of its ratios to floor-decode's
+// CPU in the same round (rounds[i][r] is client i's round r).
+func medianRounds(rounds [][]Result) []Result {
+	floor := -1
+	for i, rs := range rounds {
+		if len(rs) > 0 && rs[0].Client == FloorDecode.Name {
+			floor = i
 		}
 	}
-	if floor == 0 {
-		return
-	}
-	for i := range rs {
-		if rs[i].Err == "" {
-			rs[i].VsFloorDecode = rs[i].CPUMicrosPerEvent / floor
+	out := make([]Result, 0, len(rounds))
+	for _, rs := range rounds {
+		var ratios []float64
+		for r, x := range rs {
+			if floor >= 0 && r < len(rounds[floor]) && x.Err == "" && rounds[floor][r].Err == "" && rounds[floor][r].CPUMicrosPerEvent > 0 {
+				ratios = append(ratios, x.CPUMicrosPerEvent/rounds[floor][r].CPUMicrosPerEvent)
+			}
 		}
+		if len(rs) == 0 {
+			continue
+		}
+		m := median(slices.Clone(rs))
+		if m.Err == "" && len(ratios) > 0 {
+			slices.Sort(ratios)
+			m.VsFloorDecode = ratios[len(ratios)/2]
+		}
+		out = append(out, m)
 	}
+	return out
 }
 
 // median returns the round with the median CPU per event; a failed round
