@@ -9,484 +9,406 @@ import (
 // decode is Decode and DecodeShared: with shared, v's strings may share
 // data's memory.
 func decode(data []byte, shared bool, v any) bool {
+	d := newDec(data, shared)
+	defer freeDec(d)
 	switch x := v.(type) {
 	case *discord.Message:
-		d := dec{b: data, shared: shared}
-		if decMessage(&d, x) && d.end() {
+		if decMessage(d, x) && d.end() {
 			return true
 		}
 		*x = discord.Message{}
 	case *discord.ApplicationCommandPermissionsUpdate:
-		d := dec{b: data, shared: shared}
-		if decApplicationCommandPermissionsUpdate(&d, x) && d.end() {
+		if decApplicationCommandPermissionsUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ApplicationCommandPermissionsUpdate{}
 	case *discord.AutoModerationActionExecution:
-		d := dec{b: data, shared: shared}
-		if decAutoModerationActionExecution(&d, x) && d.end() {
+		if decAutoModerationActionExecution(d, x) && d.end() {
 			return true
 		}
 		*x = discord.AutoModerationActionExecution{}
 	case *discord.AutoModerationRuleCreate:
-		d := dec{b: data, shared: shared}
-		if decAutoModerationRuleCreate(&d, x) && d.end() {
+		if decAutoModerationRuleCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.AutoModerationRuleCreate{}
 	case *discord.AutoModerationRuleDelete:
-		d := dec{b: data, shared: shared}
-		if decAutoModerationRuleDelete(&d, x) && d.end() {
+		if decAutoModerationRuleDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.AutoModerationRuleDelete{}
 	case *discord.AutoModerationRuleUpdate:
-		d := dec{b: data, shared: shared}
-		if decAutoModerationRuleUpdate(&d, x) && d.end() {
+		if decAutoModerationRuleUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.AutoModerationRuleUpdate{}
 	case *discord.ChannelCreate:
-		d := dec{b: data, shared: shared}
-		if decChannelCreate(&d, x) && d.end() {
+		if decChannelCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ChannelCreate{}
 	case *discord.ChannelDelete:
-		d := dec{b: data, shared: shared}
-		if decChannelDelete(&d, x) && d.end() {
+		if decChannelDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ChannelDelete{}
 	case *discord.ChannelInfo:
-		d := dec{b: data, shared: shared}
-		if decChannelInfo(&d, x) && d.end() {
+		if decChannelInfo(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ChannelInfo{}
 	case *discord.ChannelPinsUpdate:
-		d := dec{b: data, shared: shared}
-		if decChannelPinsUpdate(&d, x) && d.end() {
+		if decChannelPinsUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ChannelPinsUpdate{}
 	case *discord.ChannelUpdate:
-		d := dec{b: data, shared: shared}
-		if decChannelUpdate(&d, x) && d.end() {
+		if decChannelUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ChannelUpdate{}
 	case *discord.EntitlementCreate:
-		d := dec{b: data, shared: shared}
-		if decEntitlementCreate(&d, x) && d.end() {
+		if decEntitlementCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.EntitlementCreate{}
 	case *discord.EntitlementDelete:
-		d := dec{b: data, shared: shared}
-		if decEntitlementDelete(&d, x) && d.end() {
+		if decEntitlementDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.EntitlementDelete{}
 	case *discord.EntitlementUpdate:
-		d := dec{b: data, shared: shared}
-		if decEntitlementUpdate(&d, x) && d.end() {
+		if decEntitlementUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.EntitlementUpdate{}
 	case *discord.GuildAuditLogEntryCreate:
-		d := dec{b: data, shared: shared}
-		if decGuildAuditLogEntryCreate(&d, x) && d.end() {
+		if decGuildAuditLogEntryCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildAuditLogEntryCreate{}
 	case *discord.GuildBanAdd:
-		d := dec{b: data, shared: shared}
-		if decGuildBanAdd(&d, x) && d.end() {
+		if decGuildBanAdd(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildBanAdd{}
 	case *discord.GuildBanRemove:
-		d := dec{b: data, shared: shared}
-		if decGuildBanRemove(&d, x) && d.end() {
+		if decGuildBanRemove(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildBanRemove{}
 	case *discord.GuildCreate:
-		d := dec{b: data, shared: shared}
-		if decGuildCreate(&d, x) && d.end() {
+		if decGuildCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildCreate{}
 	case *discord.GuildDelete:
-		d := dec{b: data, shared: shared}
-		if decGuildDelete(&d, x) && d.end() {
+		if decGuildDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildDelete{}
 	case *discord.GuildEmojisUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildEmojisUpdate(&d, x) && d.end() {
+		if decGuildEmojisUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildEmojisUpdate{}
 	case *discord.GuildIntegrationsUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildIntegrationsUpdate(&d, x) && d.end() {
+		if decGuildIntegrationsUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildIntegrationsUpdate{}
 	case *discord.GuildMembersChunk:
-		d := dec{b: data, shared: shared}
-		if decGuildMembersChunk(&d, x) && d.end() {
+		if decGuildMembersChunk(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildMembersChunk{}
 	case *discord.GuildMemberAdd:
-		d := dec{b: data, shared: shared}
-		if decGuildMemberAdd(&d, x) && d.end() {
+		if decGuildMemberAdd(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildMemberAdd{}
 	case *discord.GuildMemberRemove:
-		d := dec{b: data, shared: shared}
-		if decGuildMemberRemove(&d, x) && d.end() {
+		if decGuildMemberRemove(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildMemberRemove{}
 	case *discord.GuildMemberUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildMemberUpdate(&d, x) && d.end() {
+		if decGuildMemberUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildMemberUpdate{}
 	case *discord.GuildRoleCreate:
-		d := dec{b: data, shared: shared}
-		if decGuildRoleCreate(&d, x) && d.end() {
+		if decGuildRoleCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildRoleCreate{}
 	case *discord.GuildRoleDelete:
-		d := dec{b: data, shared: shared}
-		if decGuildRoleDelete(&d, x) && d.end() {
+		if decGuildRoleDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildRoleDelete{}
 	case *discord.GuildRoleUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildRoleUpdate(&d, x) && d.end() {
+		if decGuildRoleUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildRoleUpdate{}
 	case *discord.GuildScheduledEventCreate:
-		d := dec{b: data, shared: shared}
-		if decGuildScheduledEventCreate(&d, x) && d.end() {
+		if decGuildScheduledEventCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildScheduledEventCreate{}
 	case *discord.GuildScheduledEventDelete:
-		d := dec{b: data, shared: shared}
-		if decGuildScheduledEventDelete(&d, x) && d.end() {
+		if decGuildScheduledEventDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildScheduledEventDelete{}
 	case *discord.GuildScheduledEventUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildScheduledEventUpdate(&d, x) && d.end() {
+		if decGuildScheduledEventUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildScheduledEventUpdate{}
 	case *discord.GuildScheduledEventUserAdd:
-		d := dec{b: data, shared: shared}
-		if decGuildScheduledEventUserAdd(&d, x) && d.end() {
+		if decGuildScheduledEventUserAdd(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildScheduledEventUserAdd{}
 	case *discord.GuildScheduledEventUserRemove:
-		d := dec{b: data, shared: shared}
-		if decGuildScheduledEventUserRemove(&d, x) && d.end() {
+		if decGuildScheduledEventUserRemove(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildScheduledEventUserRemove{}
 	case *discord.GuildSoundboardSoundsUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildSoundboardSoundsUpdate(&d, x) && d.end() {
+		if decGuildSoundboardSoundsUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildSoundboardSoundsUpdate{}
 	case *discord.GuildSoundboardSoundCreate:
-		d := dec{b: data, shared: shared}
-		if decGuildSoundboardSoundCreate(&d, x) && d.end() {
+		if decGuildSoundboardSoundCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildSoundboardSoundCreate{}
 	case *discord.GuildSoundboardSoundDelete:
-		d := dec{b: data, shared: shared}
-		if decGuildSoundboardSoundDelete(&d, x) && d.end() {
+		if decGuildSoundboardSoundDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildSoundboardSoundDelete{}
 	case *discord.GuildSoundboardSoundUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildSoundboardSoundUpdate(&d, x) && d.end() {
+		if decGuildSoundboardSoundUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildSoundboardSoundUpdate{}
 	case *discord.GuildStickersUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildStickersUpdate(&d, x) && d.end() {
+		if decGuildStickersUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildStickersUpdate{}
 	case *discord.GuildUpdate:
-		d := dec{b: data, shared: shared}
-		if decGuildUpdate(&d, x) && d.end() {
+		if decGuildUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.GuildUpdate{}
 	case *discord.IntegrationCreate:
-		d := dec{b: data, shared: shared}
-		if decIntegrationCreate(&d, x) && d.end() {
+		if decIntegrationCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.IntegrationCreate{}
 	case *discord.IntegrationDelete:
-		d := dec{b: data, shared: shared}
-		if decIntegrationDelete(&d, x) && d.end() {
+		if decIntegrationDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.IntegrationDelete{}
 	case *discord.IntegrationUpdate:
-		d := dec{b: data, shared: shared}
-		if decIntegrationUpdate(&d, x) && d.end() {
+		if decIntegrationUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.IntegrationUpdate{}
 	case *discord.InteractionCreate:
-		d := dec{b: data, shared: shared}
-		if decInteractionCreate(&d, x) && d.end() {
+		if decInteractionCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.InteractionCreate{}
 	case *discord.InviteCreate:
-		d := dec{b: data, shared: shared}
-		if decInviteCreate(&d, x) && d.end() {
+		if decInviteCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.InviteCreate{}
 	case *discord.InviteDelete:
-		d := dec{b: data, shared: shared}
-		if decInviteDelete(&d, x) && d.end() {
+		if decInviteDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.InviteDelete{}
 	case *discord.MessageCreate:
-		d := dec{b: data, shared: shared}
-		if decMessageCreate(&d, x) && d.end() {
+		if decMessageCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageCreate{}
 	case *discord.MessageDelete:
-		d := dec{b: data, shared: shared}
-		if decMessageDelete(&d, x) && d.end() {
+		if decMessageDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageDelete{}
 	case *discord.MessageDeleteBulk:
-		d := dec{b: data, shared: shared}
-		if decMessageDeleteBulk(&d, x) && d.end() {
+		if decMessageDeleteBulk(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageDeleteBulk{}
 	case *discord.MessagePollVoteAdd:
-		d := dec{b: data, shared: shared}
-		if decMessagePollVoteAdd(&d, x) && d.end() {
+		if decMessagePollVoteAdd(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessagePollVoteAdd{}
 	case *discord.MessagePollVoteRemove:
-		d := dec{b: data, shared: shared}
-		if decMessagePollVoteRemove(&d, x) && d.end() {
+		if decMessagePollVoteRemove(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessagePollVoteRemove{}
 	case *discord.MessageReactionAdd:
-		d := dec{b: data, shared: shared}
-		if decMessageReactionAdd(&d, x) && d.end() {
+		if decMessageReactionAdd(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageReactionAdd{}
 	case *discord.MessageReactionRemove:
-		d := dec{b: data, shared: shared}
-		if decMessageReactionRemove(&d, x) && d.end() {
+		if decMessageReactionRemove(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageReactionRemove{}
 	case *discord.MessageReactionRemoveAll:
-		d := dec{b: data, shared: shared}
-		if decMessageReactionRemoveAll(&d, x) && d.end() {
+		if decMessageReactionRemoveAll(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageReactionRemoveAll{}
 	case *discord.MessageReactionRemoveEmoji:
-		d := dec{b: data, shared: shared}
-		if decMessageReactionRemoveEmoji(&d, x) && d.end() {
+		if decMessageReactionRemoveEmoji(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageReactionRemoveEmoji{}
 	case *discord.MessageUpdate:
-		d := dec{b: data, shared: shared}
-		if decMessageUpdate(&d, x) && d.end() {
+		if decMessageUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.MessageUpdate{}
 	case *discord.PresenceUpdate:
-		d := dec{b: data, shared: shared}
-		if decPresenceUpdate(&d, x) && d.end() {
+		if decPresenceUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.PresenceUpdate{}
 	case *discord.RateLimited:
-		d := dec{b: data, shared: shared}
-		if decRateLimited(&d, x) && d.end() {
+		if decRateLimited(d, x) && d.end() {
 			return true
 		}
 		*x = discord.RateLimited{}
 	case *discord.Ready:
-		d := dec{b: data, shared: shared}
-		if decReady(&d, x) && d.end() {
+		if decReady(d, x) && d.end() {
 			return true
 		}
 		*x = discord.Ready{}
 	case *discord.Resumed:
-		d := dec{b: data, shared: shared}
-		if decResumed(&d, x) && d.end() {
+		if decResumed(d, x) && d.end() {
 			return true
 		}
 		*x = discord.Resumed{}
 	case *discord.SoundboardSounds:
-		d := dec{b: data, shared: shared}
-		if decSoundboardSounds(&d, x) && d.end() {
+		if decSoundboardSounds(d, x) && d.end() {
 			return true
 		}
 		*x = discord.SoundboardSounds{}
 	case *discord.StageInstanceCreate:
-		d := dec{b: data, shared: shared}
-		if decStageInstanceCreate(&d, x) && d.end() {
+		if decStageInstanceCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.StageInstanceCreate{}
 	case *discord.StageInstanceDelete:
-		d := dec{b: data, shared: shared}
-		if decStageInstanceDelete(&d, x) && d.end() {
+		if decStageInstanceDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.StageInstanceDelete{}
 	case *discord.StageInstanceUpdate:
-		d := dec{b: data, shared: shared}
-		if decStageInstanceUpdate(&d, x) && d.end() {
+		if decStageInstanceUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.StageInstanceUpdate{}
 	case *discord.SubscriptionCreate:
-		d := dec{b: data, shared: shared}
-		if decSubscriptionCreate(&d, x) && d.end() {
+		if decSubscriptionCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.SubscriptionCreate{}
 	case *discord.SubscriptionDelete:
-		d := dec{b: data, shared: shared}
-		if decSubscriptionDelete(&d, x) && d.end() {
+		if decSubscriptionDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.SubscriptionDelete{}
 	case *discord.SubscriptionUpdate:
-		d := dec{b: data, shared: shared}
-		if decSubscriptionUpdate(&d, x) && d.end() {
+		if decSubscriptionUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.SubscriptionUpdate{}
 	case *discord.ThreadCreate:
-		d := dec{b: data, shared: shared}
-		if decThreadCreate(&d, x) && d.end() {
+		if decThreadCreate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ThreadCreate{}
 	case *discord.ThreadDelete:
-		d := dec{b: data, shared: shared}
-		if decThreadDelete(&d, x) && d.end() {
+		if decThreadDelete(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ThreadDelete{}
 	case *discord.ThreadListSync:
-		d := dec{b: data, shared: shared}
-		if decThreadListSync(&d, x) && d.end() {
+		if decThreadListSync(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ThreadListSync{}
 	case *discord.ThreadMembersUpdate:
-		d := dec{b: data, shared: shared}
-		if decThreadMembersUpdate(&d, x) && d.end() {
+		if decThreadMembersUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ThreadMembersUpdate{}
 	case *discord.ThreadMemberUpdate:
-		d := dec{b: data, shared: shared}
-		if decThreadMemberUpdate(&d, x) && d.end() {
+		if decThreadMemberUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ThreadMemberUpdate{}
 	case *discord.ThreadUpdate:
-		d := dec{b: data, shared: shared}
-		if decThreadUpdate(&d, x) && d.end() {
+		if decThreadUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.ThreadUpdate{}
 	case *discord.TypingStart:
-		d := dec{b: data, shared: shared}
-		if decTypingStart(&d, x) && d.end() {
+		if decTypingStart(d, x) && d.end() {
 			return true
 		}
 		*x = discord.TypingStart{}
 	case *discord.UserUpdate:
-		d := dec{b: data, shared: shared}
-		if decUserUpdate(&d, x) && d.end() {
+		if decUserUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.UserUpdate{}
 	case *discord.VoiceChannelEffectSend:
-		d := dec{b: data, shared: shared}
-		if decVoiceChannelEffectSend(&d, x) && d.end() {
+		if decVoiceChannelEffectSend(d, x) && d.end() {
 			return true
 		}
 		*x = discord.VoiceChannelEffectSend{}
 	case *discord.VoiceChannelStartTimeUpdate:
-		d := dec{b: data, shared: shared}
-		if decVoiceChannelStartTimeUpdate(&d, x) && d.end() {
+		if decVoiceChannelStartTimeUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.VoiceChannelStartTimeUpdate{}
 	case *discord.VoiceChannelStatusUpdate:
-		d := dec{b: data, shared: shared}
-		if decVoiceChannelStatusUpdate(&d, x) && d.end() {
+		if decVoiceChannelStatusUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.VoiceChannelStatusUpdate{}
 	case *discord.VoiceServerUpdate:
-		d := dec{b: data, shared: shared}
-		if decVoiceServerUpdate(&d, x) && d.end() {
+		if decVoiceServerUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.VoiceServerUpdate{}
 	case *discord.VoiceStateUpdate:
-		d := dec{b: data, shared: shared}
-		if decVoiceStateUpdate(&d, x) && d.end() {
+		if decVoiceStateUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.VoiceStateUpdate{}
 	case *discord.WebhooksUpdate:
-		d := dec{b: data, shared: shared}
-		if decWebhooksUpdate(&d, x) && d.end() {
+		if decWebhooksUpdate(d, x) && d.end() {
 			return true
 		}
 		*x = discord.WebhooksUpdate{}

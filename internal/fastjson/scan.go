@@ -19,6 +19,7 @@ package fastjson
 import (
 	"encoding/binary"
 	"encoding/json"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -49,6 +50,25 @@ func Decode(data []byte, v any) bool { return decode(data, false, v) }
 // accepts that a string kept alive keeps all of data alive. Strings that
 // hold escapes are still copies.
 func DecodeShared(data []byte, v any) bool { return decode(data, true, v) }
+
+// decs recycles decoders: one escapes to the heap (the generated code
+// hands it to decoders through function values), and a decode per event
+// is the hot path.
+var decs = sync.Pool{New: func() any { return new(dec) }}
+
+// newDec returns a decoder of data from the pool.
+func newDec(data []byte, shared bool) *dec {
+	d := decs.Get().(*dec)
+	d.b, d.shared = data, shared
+	return d
+}
+
+// freeDec returns d to the pool, holding nothing: not the input, not the
+// slab of *string fields, which belongs to the value decoded.
+func freeDec(d *dec) {
+	*d = dec{}
+	decs.Put(d)
+}
 
 // dec reads one JSON value from b.
 type dec struct {

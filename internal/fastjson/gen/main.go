@@ -89,10 +89,10 @@ func main() {
 	}
 	file.WriteString(")\n\n")
 	file.WriteString("// decode is Decode and DecodeShared: with shared, v's strings may share\n// data's memory.\n")
-	file.WriteString("func decode(data []byte, shared bool, v any) bool {\n\tswitch x := v.(type) {\n")
+	file.WriteString("func decode(data []byte, shared bool, v any) bool {\n\td := newDec(data, shared)\n\tdefer freeDec(d)\n\tswitch x := v.(type) {\n")
 	for _, t := range rs {
 		n := g.typeName(t)
-		fmt.Fprintf(&file, "\tcase *%s:\n\t\td := dec{b: data, shared: shared}\n\t\tif %s(&d, x) && d.end() {\n\t\t\treturn true\n\t\t}\n\t\t*x = %s{}\n", n, g.structFunc(t), n)
+		fmt.Fprintf(&file, "\tcase *%s:\n\t\tif %s(d, x) && d.end() {\n\t\t\treturn true\n\t\t}\n\t\t*x = %s{}\n", n, g.structFunc(t), n)
 	}
 	file.WriteString("\t}\n\treturn false\n}\n\n")
 	file.Write(body.Bytes())
