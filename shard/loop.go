@@ -151,6 +151,10 @@ func (l *loop) run(ctx context.Context) error {
 			if err == nil {
 				s.markBegun()
 				if ierr := e.Identify(time.Now()); ierr == nil {
+					l.write()
+					if n, ok := s.cfg.Queue.(IdentifySentNotifier); ok && l.conn != nil {
+						n.IdentifySent(s.id, time.Now())
+					}
 					s.log.Debug("identify sent")
 				}
 			} else if !errors.Is(err, context.Canceled) {

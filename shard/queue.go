@@ -19,6 +19,16 @@ type IdentifyQueue interface {
 	Wait(ctx context.Context, shardID int) error
 }
 
+// IdentifySentNotifier is an IdentifyQueue that wants to hear when a
+// shard has written the IDENTIFY it was granted. Discord times the window
+// from the IDENTIFY's arrival, and under load the write can come well
+// after the grant: such a queue counts the key's next slot from the
+// write. LocalQueue is one; the shard calls IdentifySent right after the
+// write.
+type IdentifySentNotifier interface {
+	IdentifySent(shardID int, at time.Time)
+}
+
 // IdentifyInterval is Discord's window: one IDENTIFY per key per 5 s.
 const IdentifyInterval = 5 * time.Second
 
@@ -195,6 +205,29 @@ func (q *LocalQueue) Wait(ctx context.Context, shardID int) error {
 			return ctx.Err()
 		}
 		q.mu.Lock()
+	}
+}
+
+// IdentifySent implements IdentifySentNotifier: the key's next IDENTIFY
+// waits a full interval from at, if that is later than from its grant.
+func (q *LocalQueue) IdentifySent(shardID int, at time.Time) {
+	if shardID < 0 {
+		return
+	}
+	id := shardID % q.maxConcurrency
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	next := at.Add(q.interval)
+	if !q.clock.Now().Before(next) {
+		return
+	}
+	k := q.keys[id]
+	if k == nil {
+		k = &queueKey{}
+		q.keys[id] = k
+	}
+	if next.After(k.next) {
+		k.next = next
 	}
 }
 

@@ -138,6 +138,40 @@ func TestLocalQueueSpacesAKeyByTheInterval(t *testing.T) {
 	}
 }
 
+// An IDENTIFY written late (the shard was slow between the grant and the
+// write) moves its key's next slot: Discord counts the window from the
+// arrival, so the next grant waits a full interval from the write.
+func TestLocalQueueTimesTheNextSlotFromALateWrite(t *testing.T) {
+	clock := newFakeClock()
+	q := shard.NewLocalQueue(2, shard.WithClock(clock))
+	ctx := context.Background()
+	if err := q.Wait(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- q.Wait(ctx, 2) }() // key 0 again: waits for grant + 5.1 s
+	<-clock.waiting
+	clock.advance(2 * time.Second)
+	q.IdentifySent(0, clock.Now())         // written 2 s after its grant
+	clock.advance(3500 * time.Millisecond) // 5.5 s after the grant, 3.5 s after the write
+	// The waiter's timer fired: it is either granted (wrong) or re-arms
+	// its timer to the later slot.
+	select {
+	case err := <-done:
+		t.Fatalf("granted (%v) 3.5 s after the write, want 5 s plus the margin", err)
+	case <-clock.waiting:
+	}
+	clock.advance(1700 * time.Millisecond) // 5.2 s after the write
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// A write on time changes nothing, and key 1 is free at once.
+	q.IdentifySent(1, clock.Now().Add(-time.Hour))
+	if err := q.Wait(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type lockedWriter struct {
 	w  *bytes.Buffer
 	mu *sync.Mutex
