@@ -694,9 +694,9 @@ func decNonce[T ~string, P interface {
 	if j >= len(b) || b[j] != '"' || high && !utf8.Valid(b[i+1:j]) {
 		return leafJSON(d, p)
 	}
-	s, _ := d.str()
+	s, ok := d.str()
 	*p = T(s)
-	return true
+	return ok
 }
 
 // decPtr decodes into a pointer: null makes it nil, anything else a new

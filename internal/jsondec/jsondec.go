@@ -26,6 +26,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"sync"
 
 	segment "github.com/segmentio/encoding/json"
 
@@ -34,7 +35,7 @@ import (
 
 // Unmarshal decodes data into v as encoding/json.Unmarshal does, faster.
 func Unmarshal(data []byte, v any) error {
-	if encodingJSONOnly(data) {
+	if encodingJSONOnly(data) || holdsArrays(v) {
 		return json.Unmarshal(data, v)
 	}
 	if err := segment.Unmarshal(data, v); err != nil {
@@ -66,7 +67,7 @@ func unmarshalFresh(data []byte, v any, shared bool) error {
 	if shared && fastjson.DecodeShared(data, v) || !shared && fastjson.Decode(data, v) {
 		return nil
 	}
-	if encodingJSONOnly(data) {
+	if encodingJSONOnly(data) || holdsArrays(v) {
 		return json.Unmarshal(data, v)
 	}
 	if err := segment.Unmarshal(data, v); err != nil {
@@ -74,6 +75,54 @@ func unmarshalFresh(data []byte, v any, shared bool) error {
 		return json.Unmarshal(data, v)
 	}
 	return nil
+}
+
+// arrayTypes caches holdsArrays per type.
+var arrayTypes sync.Map // reflect.Type -> bool
+
+// holdsArrays reports whether v's type can hold a fixed-size array
+// (READY's shard, an activity's party size). A key given twice with a
+// shorter array the second time leaves segmentio/encoding's array
+// holding the first's tail, where encoding/json zeroes it; the generated
+// decoders give up on a repeated key, and such types then go to
+// encoding/json. They reach segmentio/encoding only when the fast path
+// gives up, which realistic events do not make it do.
+func holdsArrays(v any) bool {
+	t := reflect.TypeOf(v)
+	if has, ok := arrayTypes.Load(t); ok {
+		return has.(bool)
+	}
+	has := reaches(t, map[reflect.Type]bool{})
+	arrayTypes.Store(t, has)
+	return has
+}
+
+var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// reaches reports whether a value of type t can hold an array that
+// encoding/json decodes itself (a type with its own UnmarshalJSON decodes
+// what is inside it).
+func reaches(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Array:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Map:
+		return reaches(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if reaches(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // encodingJSONOnly reports whether data is input segmentio/encoding
