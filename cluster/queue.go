@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -69,7 +70,15 @@ type IdentifyQueue struct {
 	log      *slog.Logger
 	limit    *shard.SessionStartLimit
 	refresh  func(ctx context.Context) (shard.SessionStartLimit, error)
+
+	mu sync.Mutex
+	// granted is each shard's last grant, until its IDENTIFY is written
+	// (IdentifySent).
+	granted map[int]grantRef
 }
+
+// grantRef names one Wait's grant: its key and its writes' token.
+type grantRef struct{ key, token string }
 
 // grant is the value of a rate-limit key.
 type grant struct {
@@ -173,6 +182,12 @@ func (q *IdentifyQueue) Wait(ctx context.Context, shardID int) error {
 		}
 		switch {
 		case wait == 0:
+			q.mu.Lock()
+			if q.granted == nil {
+				q.granted = map[int]grantRef{}
+			}
+			q.granted[shardID] = grantRef{key, token}
+			q.mu.Unlock()
 			return nil
 		case wait == retryNow:
 			continue
@@ -181,6 +196,52 @@ func (q *IdentifyQueue) Wait(ctx context.Context, shardID int) error {
 			return err
 		}
 	}
+}
+
+// IdentifySent implements shard.IdentifySentNotifier. Discord times the
+// window from the IDENTIFY's arrival, and a shard on a loaded node can
+// write it well after its grant: the key's grant is then moved to the
+// write, so that no node identifies on that key within an Interval of it.
+// The move is a write to NATS, made in the background (the shard's loop
+// must not wait for it); a grant another node has taken since is left
+// alone.
+func (q *IdentifyQueue) IdentifySent(shardID int, at time.Time) {
+	q.mu.Lock()
+	ref, ok := q.granted[shardID]
+	delete(q.granted, shardID)
+	q.mu.Unlock()
+	if !ok {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		if err := q.moveGrant(ctx, ref, at); err != nil {
+			q.log.Warn("identify queue: moving a grant to its IDENTIFY's write failed", "shard", shardID, "err", err)
+		}
+	}()
+}
+
+// moveGrant stamps ref's grant with at, if the key still holds it and at
+// is later than its stamp.
+func (q *IdentifyQueue) moveGrant(ctx context.Context, ref grantRef, at time.Time) error {
+	e, err := q.kv.Get(ctx, ref.key)
+	if missing(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var last grant
+	if json.Unmarshal(e.Value(), &last) != nil || last.Token != ref.token || !at.After(time.Unix(0, last.At)) {
+		return nil
+	}
+	last.At = at.UnixNano()
+	val, _ := json.Marshal(last)
+	if _, err := q.kv.Update(ctx, ref.key, val, e.Revision()); err != nil && !conflict(err) {
+		return err
+	}
+	return nil
 }
 
 // tryGrant takes key's next grant if its window has passed: it returns 0

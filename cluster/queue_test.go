@@ -130,6 +130,54 @@ func TestIdentifyOnAnotherNodeWaitsForTheKeysWindow(t *testing.T) {
 	}
 }
 
+// An IDENTIFY written late moves its key's grant: the next grant on that
+// key, from any node, waits a full interval from the write.
+func TestAGrantMovesToItsLateWrite(t *testing.T) {
+	tc := startCluster(t, 1)
+	jss := connectEach(t, tc)
+	clock := newFakeClock()
+	cfg := QueueConfig{Bucket: uniqueBucket("late"), MaxConcurrency: 2, Clock: clock, Storage: Storage{Memory: true}}
+	a, b := newQueue(t, jss[0], cfg), newQueue(t, jss[0], cfg)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+
+	if err := a.Wait(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Second)
+	a.mu.Lock()
+	ref, ok := a.granted[0]
+	a.mu.Unlock()
+	if !ok {
+		t.Fatal("the grant of shard 0 is not remembered")
+	}
+	// IdentifySent's background write, run here to know when it is done.
+	if err := a.moveGrant(ctx, ref, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := waitAsync(ctx, b, 2) // key 0, on the other node
+	clock.waitTimers(t, ctx, 1)
+	clock.Advance(DefaultIdentifyInterval - time.Second) // an interval after the grant, not after the write
+	clock.waitTimers(t, ctx, 1)
+	select {
+	case err := <-got:
+		t.Fatalf("shard 2 granted %v after the write (err %v), want an interval", DefaultIdentifyInterval-time.Second, err)
+	default:
+	}
+	clock.Advance(time.Second)
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	// A second notice for the same grant, or one on time, changes nothing.
+	a.IdentifySent(0, clock.Now().Add(time.Hour))
+	a.mu.Lock()
+	_, still := a.granted[0]
+	a.mu.Unlock()
+	if still {
+		t.Fatal("IdentifySent kept the grant it moved")
+	}
+}
+
 func TestSessionStartBudgetIsSharedAndWaitsForTheReset(t *testing.T) {
 	tc := startCluster(t, 1)
 	js := connectEach(t, tc)[0]
