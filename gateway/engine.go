@@ -91,6 +91,8 @@ const (
 type Engine struct {
 	cfg   config
 	state State
+	// etfSink takes the ETF a compressed connection's decoder lends.
+	etfSink etfSink
 
 	// per connection
 	target       Target
@@ -442,6 +444,30 @@ func (e *Engine) readFrames(now time.Time) {
 
 func (e *Engine) receiveMessage(now time.Time, msg []byte) {
 	var payload []byte
+	if ld, ok := e.decoder.(compress.LendingDecoder); ok && e.cfg.Encoding == EncodingETF {
+		// The decompressed ETF is transcoded where the decoder holds it:
+		// the JSON is the event's own bytes, and the ETF is never copied.
+		complete, err := ld.DecodeTo(msg, &e.etfSink)
+		js, raw, terr := e.etfSink.js, e.etfSink.raw, e.etfSink.err
+		e.etfSink = etfSink{}
+		if err != nil {
+			code := discord.CloseInvalidPayload
+			if errors.Is(err, compress.ErrTooLarge) {
+				code = discord.CloseMessageTooBig
+			}
+			e.protocolError(now, code, err)
+			return
+		}
+		if !complete {
+			return
+		}
+		if terr != nil {
+			e.emit(&PayloadError{Err: &DecodeError{What: "ETF payload", Err: terr}, Raw: raw})
+			return
+		}
+		e.handlePayload(now, js)
+		return
+	}
 	if e.decoder != nil {
 		out, ok, err := e.decoder.Decode(msg)
 		if err != nil {
@@ -472,6 +498,21 @@ func (e *Engine) receiveMessage(now time.Time, msg []byte) {
 		payload = js
 	}
 	e.handlePayload(now, payload)
+}
+
+// etfSink transcodes a message a compress.LendingDecoder lends: js is its
+// JSON, or err why it is not ETF (raw is then its start, for the error).
+type etfSink struct {
+	js, raw []byte
+	err     error
+}
+
+// Take implements compress.Sink.
+func (t *etfSink) Take(out []byte) {
+	t.js, t.err = etf.ToJSON(make([]byte, 0, len(out)+len(out)/2), out)
+	if t.err != nil {
+		t.raw = truncate(out)
+	}
 }
 
 func truncate(b []byte) []byte {

@@ -19,6 +19,24 @@ type Decoder interface {
 	Reset()
 }
 
+// LendingDecoder is a Decoder that can also lend a message instead of
+// handing it over: DecodeTo passes a complete message to s.Take, in a
+// buffer reused once Take returns, so Take copies what it keeps. It saves
+// the copy of a message that is turned into something else at once (ETF,
+// transcoded to JSON). ZlibStream and ZstdStream are LendingDecoders.
+type LendingDecoder interface {
+	Decoder
+	// DecodeTo is Decode, with the message given to s.Take (also an empty
+	// one) instead of returned.
+	DecodeTo(msg []byte, s Sink) (ok bool, err error)
+}
+
+// Sink takes the messages a LendingDecoder lends.
+type Sink interface {
+	// Take gets one message, valid until Take returns.
+	Take(out []byte)
+}
+
 // DefaultMaxMessageSize bounds one decompressed gateway message when a limit
 // of 0 is given.
 const DefaultMaxMessageSize = 16 << 20

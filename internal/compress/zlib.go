@@ -87,6 +87,18 @@ func NewZlibStream(maxMessageSize int) *ZlibStream {
 // Decode implements Decoder. A message that decodes to nothing (a sync flush
 // alone) yields ok=true and an empty out.
 func (d *ZlibStream) Decode(msg []byte) (out []byte, ok bool, err error) {
+	return d.decode(msg, exact)
+}
+
+// DecodeTo implements LendingDecoder.
+func (d *ZlibStream) DecodeTo(msg []byte, s Sink) (ok bool, err error) {
+	_, ok, err = d.decode(msg, func(b []byte) []byte { s.Take(b); return nil })
+	return ok, err
+}
+
+// decode is Decode, with keep making the result from the message in the
+// scratch buffer (exact copies it).
+func (d *ZlibStream) decode(msg []byte, keep func([]byte) []byte) (out []byte, ok bool, err error) {
 	if d.err != nil {
 		return nil, false, d.err
 	}
@@ -101,7 +113,7 @@ func (d *ZlibStream) Decode(msg []byte) (out []byte, ok bool, err error) {
 		}
 		data = d.pending
 	}
-	out, err = d.inflateMessage(data)
+	out, err = d.inflateMessage(data, keep)
 	if cap(d.pending) > maxKeptPending {
 		d.pending = nil
 	} else {
@@ -132,7 +144,7 @@ func (d *ZlibStream) fail(err error) ([]byte, bool, error) {
 }
 
 // inflateMessage inflates data, which ends with the sync flush.
-func (d *ZlibStream) inflateMessage(data []byte) ([]byte, error) {
+func (d *ZlibStream) inflateMessage(data []byte, keep func([]byte) []byte) ([]byte, error) {
 	if !d.started {
 		if err := checkZlibHeader(data); err != nil {
 			return nil, err
@@ -187,9 +199,8 @@ func (d *ZlibStream) inflateMessage(data []byte) ([]byte, error) {
 			return nil, corrupt("zlib-stream: the inflater made no progress")
 		}
 	}
-	out := exact(buf)
-	d.remember(out)
-	return out, nil
+	d.remember(buf)
+	return keep(buf), nil
 }
 
 // checkZlibHeader checks the 2-byte zlib header (RFC 1950 §2.2) that starts a

@@ -94,6 +94,18 @@ func NewZstdStream(maxMessageSize, maxWindow int) (*ZstdStream, error) {
 // Decode implements Decoder. It returns ok=true for every message that is
 // not an error; a message that decodes to nothing yields an empty out.
 func (d *ZstdStream) Decode(msg []byte) (out []byte, ok bool, err error) {
+	return d.decodeMessage(msg, exact)
+}
+
+// DecodeTo implements LendingDecoder.
+func (d *ZstdStream) DecodeTo(msg []byte, s Sink) (ok bool, err error) {
+	_, ok, err = d.decodeMessage(msg, func(b []byte) []byte { s.Take(b); return nil })
+	return ok, err
+}
+
+// decodeMessage is Decode, with keep making the result from the message
+// in the scratch buffer (exact copies it).
+func (d *ZstdStream) decodeMessage(msg []byte, keep func([]byte) []byte) (out []byte, ok bool, err error) {
 	if d.err != nil {
 		return nil, false, d.err
 	}
@@ -112,12 +124,12 @@ func (d *ZstdStream) Decode(msg []byte) (out []byte, ok bool, err error) {
 		return d.fail(&TooLargeError{Limit: d.limit})
 	}
 	if plan.feedEnd > 0 {
-		out, err = d.decode(d.prefix[:owed], msg[:plan.feedEnd], plan.endsFrame)
+		out, err = d.decode(d.prefix[:owed], msg[:plan.feedEnd], plan.endsFrame, keep)
 		if err != nil {
 			return d.fail(err)
 		}
 	} else {
-		out = []byte{}
+		out = keep([]byte{})
 	}
 
 	// Which header has the decoder read? Blocks of the frame open at the
@@ -136,7 +148,7 @@ func (d *ZstdStream) Decode(msg []byte) (out []byte, ok bool, err error) {
 
 // decode feeds prefix and then msg to the decoder and returns all it yields.
 // msg ends with a block that yields output, or ends a frame.
-func (d *ZstdStream) decode(prefix, msg []byte, endsFrame bool) ([]byte, error) {
+func (d *ZstdStream) decode(prefix, msg []byte, endsFrame bool, keep func([]byte) []byte) ([]byte, error) {
 	if d.stale {
 		if err := d.dec.Reset(&d.in); err != nil {
 			return nil, corruptCause(err, "zstd-stream: resetting the decoder")
@@ -174,7 +186,7 @@ func (d *ZstdStream) decode(prefix, msg []byte, endsFrame bool) ([]byte, error) 
 			return nil, corrupt("zstd-stream: the decoder made no progress")
 		}
 	}
-	return exact(buf), nil
+	return keep(buf), nil
 }
 
 // Reset implements Decoder.
