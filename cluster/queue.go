@@ -213,6 +213,9 @@ func (q *IdentifyQueue) IdentifySent(shardID int, at time.Time) {
 	if !ok {
 		return
 	}
+	// The write is timed by the queue's clock, as its grants are (at may
+	// come from another).
+	at = q.clock.Now()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
@@ -235,6 +238,11 @@ func (q *IdentifyQueue) moveGrant(ctx context.Context, ref grantRef, at time.Tim
 	var last grant
 	if json.Unmarshal(e.Value(), &last) != nil || last.Token != ref.token || !at.After(time.Unix(0, last.At)) {
 		return nil
+	}
+	// A write more than an interval after its grant moves the key by one
+	// interval at most.
+	if latest := time.Unix(0, last.At).Add(q.interval); at.After(latest) {
+		at = latest
 	}
 	last.At = at.UnixNano()
 	val, _ := json.Marshal(last)

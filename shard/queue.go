@@ -26,6 +26,9 @@ type IdentifyQueue interface {
 // write. LocalQueue is one; the shard calls IdentifySent right after the
 // write.
 type IdentifySentNotifier interface {
+	// IdentifySent says shardID wrote its granted IDENTIFY at at (the
+	// shard's clock; a queue with a clock of its own may read that
+	// instead).
 	IdentifySent(shardID int, at time.Time)
 }
 
@@ -62,13 +65,16 @@ type LocalQueue struct {
 	log            *slog.Logger
 	refresh        func(ctx context.Context) (SessionStartLimit, error)
 
-	mu         sync.Mutex
-	keys       map[int]*queueKey
-	budget     int // -1: unknown, not enforced
-	total      int
-	resetAt    time.Time
-	granted    int
-	refreshing chan struct{} // closed when a budget refresh under way ends
+	mu      sync.Mutex
+	keys    map[int]*queueKey
+	budget  int // -1: unknown, not enforced
+	total   int
+	resetAt time.Time
+	granted int
+	// outstanding is each shard's last grant whose IDENTIFY has not been
+	// reported written (IdentifySent).
+	outstanding map[int]time.Time
+	refreshing  chan struct{} // closed when a budget refresh under way ends
 }
 
 // queueKey is one rate-limit key: when it may IDENTIFY next, and its
@@ -192,6 +198,10 @@ func (q *LocalQueue) Wait(ctx context.Context, shardID int) error {
 				}
 				k.next = now.Add(q.interval)
 				q.granted++
+				if q.outstanding == nil {
+					q.outstanding = map[int]time.Time{}
+				}
+				q.outstanding[shardID] = now
 				return nil
 			}
 		}
@@ -209,15 +219,25 @@ func (q *LocalQueue) Wait(ctx context.Context, shardID int) error {
 }
 
 // IdentifySent implements IdentifySentNotifier: the key's next IDENTIFY
-// waits a full interval from at, if that is later than from its grant.
+// waits a full interval from the write, if that is later than from its
+// grant. The write is timed by the queue's own clock, read now (at may
+// come from another clock), and a write more than an interval after its
+// grant moves the key by one interval at most; a shard with no grant
+// outstanding changes nothing.
 func (q *LocalQueue) IdentifySent(shardID int, at time.Time) {
-	if shardID < 0 {
-		return
-	}
-	id := shardID % q.maxConcurrency
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	next := at.Add(q.interval)
+	grantedAt, ok := q.outstanding[shardID]
+	if !ok {
+		return
+	}
+	delete(q.outstanding, shardID)
+	id := shardID % q.maxConcurrency
+	write := q.clock.Now()
+	if latest := grantedAt.Add(q.interval); write.After(latest) {
+		write = latest
+	}
+	next := write.Add(q.interval)
 	if !q.clock.Now().Before(next) {
 		return
 	}
