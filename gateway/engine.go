@@ -91,8 +91,8 @@ const (
 type Engine struct {
 	cfg   config
 	state State
-	// etfSink takes the ETF a compressed connection's decoder lends.
-	etfSink etfSink
+	// sink makes each message the event's own bytes (receiveMessage).
+	sink payloadSink
 
 	// per connection
 	target       Target
@@ -104,7 +104,7 @@ type Engine struct {
 	upgradeLen   int64 // Content-Length of a refused upgrade, -1 if none
 	upgradeChunk bool  // its body is chunked
 	reader       wsproto.Reader
-	decoder      compress.Decoder
+	decoder      compress.LendingDecoder
 	hb           heartbeater
 	limiter      sendLimiter
 	deadline     time.Time // handshake or close deadline, by state
@@ -443,13 +443,18 @@ func (e *Engine) readFrames(now time.Time) {
 }
 
 func (e *Engine) receiveMessage(now time.Time, msg []byte) {
-	var payload []byte
-	if ld, ok := e.decoder.(compress.LendingDecoder); ok && e.cfg.Encoding == EncodingETF {
-		// The decompressed ETF is transcoded where the decoder holds it:
-		// the JSON is the event's own bytes, and the ETF is never copied.
-		complete, err := ld.DecodeTo(msg, &e.etfSink)
-		js, raw, terr := e.etfSink.js, e.etfSink.raw, e.etfSink.err
-		e.etfSink = etfSink{}
+	// The sink lives in the Engine: passed as a compress.Sink, a local
+	// one would be allocated per message.
+	e.sink = payloadSink{etf: e.cfg.Encoding == EncodingETF}
+	sink := &e.sink
+	defer func() { e.sink = payloadSink{} }() // keep no event's bytes
+	if e.decoder == nil {
+		sink.Take(msg)
+	} else {
+		// The decoder lends the message where it decompressed it: the
+		// sink makes the event's own bytes from it, and nothing copies
+		// it first.
+		complete, err := e.decoder.DecodeTo(msg, sink)
 		if err != nil {
 			code := discord.CloseInvalidPayload
 			if errors.Is(err, compress.ErrTooLarge) {
@@ -461,57 +466,34 @@ func (e *Engine) receiveMessage(now time.Time, msg []byte) {
 		if !complete {
 			return
 		}
-		if terr != nil {
-			e.emit(&PayloadError{Err: &DecodeError{What: "ETF payload", Err: terr}, Raw: raw})
-			return
-		}
-		e.handlePayload(now, js)
+	}
+	if sink.err != nil {
+		e.emit(&PayloadError{Err: &DecodeError{What: "ETF payload", Err: sink.err}, Raw: sink.raw})
 		return
 	}
-	if e.decoder != nil {
-		out, ok, err := e.decoder.Decode(msg)
-		if err != nil {
-			code := discord.CloseInvalidPayload
-			if errors.Is(err, compress.ErrTooLarge) {
-				code = discord.CloseMessageTooBig
-			}
-			e.protocolError(now, code, err)
-			return
-		}
-		if !ok {
-			return
-		}
-		payload = out
-	} else if e.cfg.Encoding == EncodingETF {
-		// The transcode below makes the JSON this event owns: the frame's
-		// bytes are read in place, not copied first.
-		payload = msg
-	} else {
-		payload = append([]byte(nil), msg...)
-	}
-	if e.cfg.Encoding == EncodingETF {
-		js, err := etf.ToJSON(make([]byte, 0, len(payload)+len(payload)/2), payload)
-		if err != nil {
-			e.emit(&PayloadError{Err: &DecodeError{What: "ETF payload", Err: err}, Raw: truncate(payload)})
-			return
-		}
-		payload = js
-	}
-	e.handlePayload(now, payload)
+	e.handlePayload(now, sink.payload)
 }
 
-// etfSink transcodes a message a compress.LendingDecoder lends: js is its
-// JSON, or err why it is not ETF (raw is then its start, for the error).
-type etfSink struct {
-	js, raw []byte
-	err     error
+// payloadSink makes a gateway message the event's own bytes, from bytes
+// it may only borrow (a frame's payload, or a message a decoder lends):
+// JSON is copied, ETF transcoded to JSON. err says why ETF could not be
+// read; raw is then its start, for the error.
+type payloadSink struct {
+	etf          bool
+	payload, raw []byte
+	err          error
 }
 
 // Take implements compress.Sink.
-func (t *etfSink) Take(out []byte) {
-	t.js, t.err = etf.ToJSON(make([]byte, 0, len(out)+len(out)/2), out)
-	if t.err != nil {
-		t.raw = truncate(out)
+func (s *payloadSink) Take(b []byte) {
+	if !s.etf {
+		s.payload = make([]byte, len(b))
+		copy(s.payload, b)
+		return
+	}
+	s.payload, s.err = etf.ToJSON(make([]byte, 0, len(b)+len(b)/2), b)
+	if s.err != nil {
+		s.raw = truncate(b)
 	}
 }
 
