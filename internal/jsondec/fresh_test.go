@@ -283,7 +283,7 @@ func TestUnmarshalFreshMatchesEncodingJSONOnVariations(t *testing.T) {
 
 // IDs are read in place by the generated decoders; every shape of ID
 // decodes as encoding/json decodes it through Snowflake's UnmarshalJSON,
-// to the same value or to an error.
+// to the same value or to an error, by every decoder (agree).
 func TestIDsDecodeAsEncodingJSON(t *testing.T) {
 	for _, id := range []string{
 		`""`, `"0"`, `"1"`, `"175928847299117063"`,
@@ -292,15 +292,8 @@ func TestIDsDecodeAsEncodingJSON(t *testing.T) {
 		`175928847299117063`, `null`, `"12a"`, `"-1"`, `"1 "`, `" 1"`, `"1\u0030"`, `"１"`, `"`,
 	} {
 		data := []byte(`{"id":` + id + `,"channel_id":` + id + `,"author":{"id":` + id + `},"mentions":[{"id":` + id + `}],"mention_roles":[` + id + `]}`)
-		var want, got discord.MessageCreate
-		wantErr := json.Unmarshal(data, &want)
-		gotErr := UnmarshalFresh(data, &got)
-		if (wantErr == nil) != (gotErr == nil) {
-			t.Errorf("id %s: encoding/json says %v, UnmarshalFresh %v", id, wantErr, gotErr)
-			continue
-		}
-		if wantErr == nil && !reflect.DeepEqual(want, got) {
-			t.Errorf("id %s: encoding/json %v, UnmarshalFresh %v", id, want.ID, got.ID)
+		if diff := agree(messageCreate, data); diff != "" {
+			t.Errorf("id %s:\n%s", id, diff)
 		}
 	}
 }
@@ -314,15 +307,8 @@ func TestNoncesDecodeAsEncodingJSON(t *testing.T) {
 		`"\u00e9"`, `123`, `-5`, `1.5`, `null`, `true`, `"` + "\xff" + `"`, `"a` + "\t" + `b"`,
 	} {
 		data := []byte(`{"id":"1","nonce":` + n + `,"referenced_message":{"id":"2","nonce":` + n + `}}`)
-		var want, got discord.MessageCreate
-		wantErr := json.Unmarshal(data, &want)
-		gotErr := UnmarshalShared(data, &got)
-		if (wantErr == nil) != (gotErr == nil) {
-			t.Errorf("nonce %s: encoding/json says %v, UnmarshalShared %v", n, wantErr, gotErr)
-			continue
-		}
-		if wantErr == nil && !reflect.DeepEqual(want, got) {
-			t.Errorf("nonce %s: encoding/json %q, UnmarshalShared %q", n, want.Nonce, got.Nonce)
+		if diff := agree(messageCreate, data); diff != "" {
+			t.Errorf("nonce %s:\n%s", n, diff)
 		}
 	}
 }

@@ -107,11 +107,10 @@ func inner(t reflect.Type) (reflect.Type, []func(string) string) {
 	}
 }
 
-// hostileInputs returns, for root type t, one object per (reachable key,
-// hostile value), each struct type expanded once, and key variations
-// (case, escapes, Unicode folds, repeats) for every key.
-func hostileInputs(t reflect.Type, seen map[reflect.Type]bool) []string {
-	var out []string
+// walkKeys calls visit for every JSON key reachable from root type t, each
+// struct type expanded once (seen), with the function that puts an object
+// holding that key where the key belongs in a value of t.
+func walkKeys(t reflect.Type, seen map[reflect.Type]bool, visit func(key string, wrap func(string) string)) {
 	var walk func(t reflect.Type, wrap func(string) string)
 	walk = func(t reflect.Type, wrap func(string) string) {
 		if seen[t] {
@@ -119,14 +118,9 @@ func hostileInputs(t reflect.Type, seen map[reflect.Type]bool) []string {
 		}
 		seen[t] = true
 		for _, f := range jsonFields(t) {
-			q := strconv.Quote(f.key)
-			for _, v := range hostileValues {
-				out = append(out, wrap("{"+q+":"+v+"}"))
-			}
-			for _, k := range keyVariants(f.key) {
-				out = append(out, wrap("{"+k+":null}"), wrap("{"+k+":1}"), wrap("{"+k+`:"1"}`))
-			}
+			visit(f.key, wrap)
 			if st, ws := inner(f.typ); st != nil {
+				q := strconv.Quote(f.key)
 				w := func(s string) string {
 					for i := len(ws) - 1; i >= 0; i-- {
 						s = ws[i](s)
@@ -138,6 +132,22 @@ func hostileInputs(t reflect.Type, seen map[reflect.Type]bool) []string {
 		}
 	}
 	walk(t, func(s string) string { return s })
+}
+
+// hostileInputs returns, for root type t, one object per (reachable key,
+// hostile value), each struct type expanded once, and key variations
+// (case, escapes, Unicode folds, repeats) for every key.
+func hostileInputs(t reflect.Type, seen map[reflect.Type]bool) []string {
+	var out []string
+	walkKeys(t, seen, func(key string, wrap func(string) string) {
+		q := strconv.Quote(key)
+		for _, v := range hostileValues {
+			out = append(out, wrap("{"+q+":"+v+"}"))
+		}
+		for _, k := range keyVariants(key) {
+			out = append(out, wrap("{"+k+":null}"), wrap("{"+k+":1}"), wrap("{"+k+`:"1"}`))
+		}
+	})
 	return out
 }
 
