@@ -52,7 +52,7 @@ func Unmarshal(data []byte, v any) error {
 // generated in fastjson first, and only what they leave alone is decoded
 // by segmentio/encoding. The answer is the same.
 func UnmarshalFresh(data []byte, v any) error {
-	return unmarshalFresh(data, v, false)
+	return unmarshalFresh(data, v, fastjson.Decode)
 }
 
 // UnmarshalShared is UnmarshalFresh where v's strings may point into data
@@ -60,11 +60,12 @@ func UnmarshalFresh(data []byte, v any) error {
 // promises data is never modified afterwards, and accepts that a string
 // kept alive keeps data alive. The value is the same.
 func UnmarshalShared(data []byte, v any) error {
-	return unmarshalFresh(data, v, true)
+	return unmarshalFresh(data, v, fastjson.DecodeShared)
 }
 
-func unmarshalFresh(data []byte, v any, shared bool) error {
-	if shared && fastjson.DecodeShared(data, v) || !shared && fastjson.Decode(data, v) {
+// unmarshalFresh is UnmarshalFresh with fast as its fast path.
+func unmarshalFresh(data []byte, v any, fast func([]byte, any) bool) error {
+	if fast(data, v) {
 		return nil
 	}
 	if encodingJSONOnly(data) || holdsArrays(v) {
