@@ -440,20 +440,27 @@ func (d *dec) str() (string, bool) {
 	}
 	switch b[j] {
 	case '"':
-		s := b[start:j]
-		if high && !utf8.Valid(s) {
-			return "", false
-		}
-		d.i = j + 1
-		if d.shared && len(s) > 0 {
-			return unsafe.String(&s[0], len(s)), true
-		}
-		return string(s), true
+		return d.plainString(start, j, high)
 	case '\\':
 		return d.escaped(start)
 	default: // a control
 		return "", false
 	}
+}
+
+// plainString takes the string of b[start:end], which holds no escape and
+// no control and is closed by the quote at end (high: it holds bytes of
+// 0x80 or above, to be checked for UTF-8). With d.shared it points into b.
+func (d *dec) plainString(start, end int, high bool) (string, bool) {
+	s := d.b[start:end]
+	if high && !utf8.Valid(s) {
+		return "", false
+	}
+	d.i = end + 1
+	if d.shared && len(s) > 0 {
+		return unsafe.String(&s[0], len(s)), true
+	}
+	return string(s), true
 }
 
 // escaped reads a string holding escapes, from its first byte at start
@@ -691,12 +698,15 @@ func decNonce[T ~string, P interface {
 		return leafJSON(d, p)
 	}
 	j, high := plain(b, i+1)
-	if j >= len(b) || b[j] != '"' || high && !utf8.Valid(b[i+1:j]) {
+	if j >= len(b) || b[j] != '"' {
 		return leafJSON(d, p)
 	}
-	s, ok := d.str()
+	s, ok := d.plainString(i+1, j, high)
+	if !ok {
+		return leafJSON(d, p) // not UTF-8: UnmarshalJSON's answer
+	}
 	*p = T(s)
-	return ok
+	return true
 }
 
 // decPtr decodes into a pointer: null makes it nil, anything else a new
