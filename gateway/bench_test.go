@@ -104,3 +104,29 @@ func BenchmarkBaselineStdlibEnvelope(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseEnvelope is the envelope scan alone (finding op, s, t and
+// where d ends) over the same varied payloads as the receive benchmark,
+// plus a third of them with non-ASCII content and escapes, as real
+// messages have.
+func BenchmarkParseEnvelope(b *testing.B) {
+	payloads := make([][]byte, 4096)
+	var n int
+	for i := range payloads {
+		msg := messageCreate(i + 2)
+		if i%3 == 0 {
+			msg = strings.Replace(msg, `"content":"`, `"content":"héllo wörld \"quoted\" \\ 日本語 `, 1)
+		}
+		payloads[i] = []byte(msg)
+		n += len(msg)
+	}
+	b.SetBytes(int64(n / len(payloads)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		env, err := parseEnvelope(payloads[i%len(payloads)])
+		if err != nil || env.data == nil {
+			b.Fatal(err)
+		}
+	}
+}

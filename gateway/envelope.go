@@ -1,11 +1,12 @@
 package gateway
 
 import (
-	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 
 	"github.com/wirecord/wirecord/discord"
@@ -124,26 +125,48 @@ func skipSpace(b []byte, i int) int {
 
 // skipString returns the offset just past the JSON string starting at i.
 // Most of a dispatch's bytes are inside strings (content, embeds), so it
-// jumps from quote to quote with bytes.IndexByte; a quote is escaped when
-// an odd number of backslashes come right before it.
+// looks at eight bytes at a time for the first quote or backslash
+// (specials); a backslash skips the byte after it.
 func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			break
+	j := i + 1
+	for {
+		for j+8 <= len(b) {
+			if m := specials(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			j += 8
 		}
-		q := j + k
-		n := 0
-		for p := q - 1; p > i && b[p] == '\\'; p-- {
-			n++
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			j++
 		}
-		if n%2 == 0 {
-			return q + 1, nil
+		if j >= len(b) {
+			return 0, errors.New("unterminated string")
 		}
-		j = q + 1
+		if b[j] == '"' {
+			return j + 1, nil
+		}
+		j += 2 // a backslash and the byte it escapes
 	}
-	return 0, errors.New("unterminated string")
 }
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// specials sets the high bit of the bytes of w that are a quote or a
+// backslash. Only the lowest set bit is exact (a borrow can mark a byte
+// above a match), which is all skipString uses: a false mark sits above a
+// true one, so the lowest mark of either test is a true one.
+func specials(w uint64) uint64 {
+	q := w ^ (ones * '"')
+	s := w ^ (ones * '\\')
+	return ((q-ones)&^q | (s-ones)&^s) & highs
+}
+
+// structural marks the bytes skipValue stops at outside strings.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
 
 // skipValue returns the offset just past the JSON value starting at i.
 // Objects and arrays are delimited by counting brackets outside strings.
@@ -157,7 +180,11 @@ func skipValue(b []byte, i int) (int, error) {
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
-			switch b[j] {
+			c := b[j]
+			if !structural[c] {
+				continue
+			}
+			switch c {
 			case '"':
 				end, err := skipString(b, j)
 				if err != nil {
@@ -166,7 +193,7 @@ func skipValue(b []byte, i int) (int, error) {
 				j = end - 1
 			case '{', '[':
 				depth++
-			case '}', ']':
+			default: // '}', ']'
 				depth--
 				if depth == 0 {
 					return j + 1, nil
