@@ -6,10 +6,14 @@ import (
 	"github.com/wirecord/wirecord/discord"
 )
 
-// decode is Decode and DecodeShared: with shared, v's strings may share
-// data's memory.
-func decode(data []byte, shared bool, v any) bool {
+// decode is Decode, DecodeShared and DecodeFields: with shared, v's
+// strings may share data's memory; a non-nil want names the top-level
+// fields decoded, the others are skipped.
+func decode(data []byte, shared bool, want *Mask, v any) bool {
 	d := newDec(data, shared)
+	if want != nil {
+		d.want, d.narrow = *want, true
+	}
 	defer freeDec(d)
 	switch x := v.(type) {
 	case *discord.Message:
@@ -416,6 +420,174 @@ func decode(data []byte, shared bool, v any) bool {
 	return false
 }
 
+// rootFields lists the top-level JSON fields of v's type, in the order a
+// Mask numbers them; nil if decode does not take v.
+func rootFields(v any) []string {
+	switch v.(type) {
+	case *discord.Message:
+		return decMessageFields
+	case *discord.ApplicationCommandPermissionsUpdate:
+		return decApplicationCommandPermissionsUpdateFields
+	case *discord.AutoModerationActionExecution:
+		return decAutoModerationActionExecutionFields
+	case *discord.AutoModerationRuleCreate:
+		return decAutoModerationRuleCreateFields
+	case *discord.AutoModerationRuleDelete:
+		return decAutoModerationRuleDeleteFields
+	case *discord.AutoModerationRuleUpdate:
+		return decAutoModerationRuleUpdateFields
+	case *discord.ChannelCreate:
+		return decChannelCreateFields
+	case *discord.ChannelDelete:
+		return decChannelDeleteFields
+	case *discord.ChannelInfo:
+		return decChannelInfoFields
+	case *discord.ChannelPinsUpdate:
+		return decChannelPinsUpdateFields
+	case *discord.ChannelUpdate:
+		return decChannelUpdateFields
+	case *discord.EntitlementCreate:
+		return decEntitlementCreateFields
+	case *discord.EntitlementDelete:
+		return decEntitlementDeleteFields
+	case *discord.EntitlementUpdate:
+		return decEntitlementUpdateFields
+	case *discord.GuildAuditLogEntryCreate:
+		return decGuildAuditLogEntryCreateFields
+	case *discord.GuildBanAdd:
+		return decGuildBanAddFields
+	case *discord.GuildBanRemove:
+		return decGuildBanRemoveFields
+	case *discord.GuildCreate:
+		return decGuildCreateFields
+	case *discord.GuildDelete:
+		return decGuildDeleteFields
+	case *discord.GuildEmojisUpdate:
+		return decGuildEmojisUpdateFields
+	case *discord.GuildIntegrationsUpdate:
+		return decGuildIntegrationsUpdateFields
+	case *discord.GuildMembersChunk:
+		return decGuildMembersChunkFields
+	case *discord.GuildMemberAdd:
+		return decGuildMemberAddFields
+	case *discord.GuildMemberRemove:
+		return decGuildMemberRemoveFields
+	case *discord.GuildMemberUpdate:
+		return decGuildMemberUpdateFields
+	case *discord.GuildRoleCreate:
+		return decGuildRoleCreateFields
+	case *discord.GuildRoleDelete:
+		return decGuildRoleDeleteFields
+	case *discord.GuildRoleUpdate:
+		return decGuildRoleUpdateFields
+	case *discord.GuildScheduledEventCreate:
+		return decGuildScheduledEventCreateFields
+	case *discord.GuildScheduledEventDelete:
+		return decGuildScheduledEventDeleteFields
+	case *discord.GuildScheduledEventUpdate:
+		return decGuildScheduledEventUpdateFields
+	case *discord.GuildScheduledEventUserAdd:
+		return decGuildScheduledEventUserAddFields
+	case *discord.GuildScheduledEventUserRemove:
+		return decGuildScheduledEventUserRemoveFields
+	case *discord.GuildSoundboardSoundsUpdate:
+		return decGuildSoundboardSoundsUpdateFields
+	case *discord.GuildSoundboardSoundCreate:
+		return decGuildSoundboardSoundCreateFields
+	case *discord.GuildSoundboardSoundDelete:
+		return decGuildSoundboardSoundDeleteFields
+	case *discord.GuildSoundboardSoundUpdate:
+		return decGuildSoundboardSoundUpdateFields
+	case *discord.GuildStickersUpdate:
+		return decGuildStickersUpdateFields
+	case *discord.GuildUpdate:
+		return decGuildUpdateFields
+	case *discord.IntegrationCreate:
+		return decIntegrationCreateFields
+	case *discord.IntegrationDelete:
+		return decIntegrationDeleteFields
+	case *discord.IntegrationUpdate:
+		return decIntegrationUpdateFields
+	case *discord.InteractionCreate:
+		return decInteractionCreateFields
+	case *discord.InviteCreate:
+		return decInviteCreateFields
+	case *discord.InviteDelete:
+		return decInviteDeleteFields
+	case *discord.MessageCreate:
+		return decMessageCreateFields
+	case *discord.MessageDelete:
+		return decMessageDeleteFields
+	case *discord.MessageDeleteBulk:
+		return decMessageDeleteBulkFields
+	case *discord.MessagePollVoteAdd:
+		return decMessagePollVoteAddFields
+	case *discord.MessagePollVoteRemove:
+		return decMessagePollVoteRemoveFields
+	case *discord.MessageReactionAdd:
+		return decMessageReactionAddFields
+	case *discord.MessageReactionRemove:
+		return decMessageReactionRemoveFields
+	case *discord.MessageReactionRemoveAll:
+		return decMessageReactionRemoveAllFields
+	case *discord.MessageReactionRemoveEmoji:
+		return decMessageReactionRemoveEmojiFields
+	case *discord.MessageUpdate:
+		return decMessageUpdateFields
+	case *discord.PresenceUpdate:
+		return decPresenceUpdateFields
+	case *discord.RateLimited:
+		return decRateLimitedFields
+	case *discord.Ready:
+		return decReadyFields
+	case *discord.Resumed:
+		return decResumedFields
+	case *discord.SoundboardSounds:
+		return decSoundboardSoundsFields
+	case *discord.StageInstanceCreate:
+		return decStageInstanceCreateFields
+	case *discord.StageInstanceDelete:
+		return decStageInstanceDeleteFields
+	case *discord.StageInstanceUpdate:
+		return decStageInstanceUpdateFields
+	case *discord.SubscriptionCreate:
+		return decSubscriptionCreateFields
+	case *discord.SubscriptionDelete:
+		return decSubscriptionDeleteFields
+	case *discord.SubscriptionUpdate:
+		return decSubscriptionUpdateFields
+	case *discord.ThreadCreate:
+		return decThreadCreateFields
+	case *discord.ThreadDelete:
+		return decThreadDeleteFields
+	case *discord.ThreadListSync:
+		return decThreadListSyncFields
+	case *discord.ThreadMembersUpdate:
+		return decThreadMembersUpdateFields
+	case *discord.ThreadMemberUpdate:
+		return decThreadMemberUpdateFields
+	case *discord.ThreadUpdate:
+		return decThreadUpdateFields
+	case *discord.TypingStart:
+		return decTypingStartFields
+	case *discord.UserUpdate:
+		return decUserUpdateFields
+	case *discord.VoiceChannelEffectSend:
+		return decVoiceChannelEffectSendFields
+	case *discord.VoiceChannelStartTimeUpdate:
+		return decVoiceChannelStartTimeUpdateFields
+	case *discord.VoiceChannelStatusUpdate:
+		return decVoiceChannelStatusUpdateFields
+	case *discord.VoiceServerUpdate:
+		return decVoiceServerUpdateFields
+	case *discord.VoiceStateUpdate:
+		return decVoiceStateUpdateFields
+	case *discord.WebhooksUpdate:
+		return decWebhooksUpdateFields
+	}
+	return nil
+}
+
 var decMessageFields = []string{"id", "channel_id", "author", "content", "timestamp", "edited_timestamp", "tts", "mention_everyone", "mentions", "mention_roles", "mention_channels", "attachments", "embeds", "reactions", "nonce", "pinned", "webhook_id", "type", "activity", "application", "application_id", "flags", "message_reference", "message_snapshots", "referenced_message", "interaction_metadata", "interaction", "thread", "components", "sticker_items", "stickers", "position", "role_subscription_data", "resolved", "poll", "call", "shared_client_theme", "purchase_notification", "lobby_member"}
 
 func decMessage(d *dec, p *discord.Message) bool {
@@ -440,83 +612,83 @@ func decMessage(d *dec, p *discord.Message) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "author":
-			ok = seen(set[:], 2) && decUser(d, &p.Author)
+			ok = seen(set[:], 2) && (d.keep(2) && decUser(d, &p.Author) || !d.keep(2) && d.skip())
 		case "content":
-			ok = seen(set[:], 3) && decStr(d, &p.Content)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.Content) || !d.keep(3) && d.skip())
 		case "timestamp":
-			ok = seen(set[:], 4) && leafJSON(d, &p.Timestamp)
+			ok = seen(set[:], 4) && (d.keep(4) && leafJSON(d, &p.Timestamp) || !d.keep(4) && d.skip())
 		case "edited_timestamp":
-			ok = seen(set[:], 5) && decPtr(d, &p.EditedTimestamp, leafJSON)
+			ok = seen(set[:], 5) && (d.keep(5) && decPtr(d, &p.EditedTimestamp, leafJSON) || !d.keep(5) && d.skip())
 		case "tts":
-			ok = seen(set[:], 6) && decBool(d, &p.TTS)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.TTS) || !d.keep(6) && d.skip())
 		case "mention_everyone":
-			ok = seen(set[:], 7) && decBool(d, &p.MentionEveryone)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.MentionEveryone) || !d.keep(7) && d.skip())
 		case "mentions":
-			ok = seen(set[:], 8) && decSlice(d, &p.Mentions, decUser)
+			ok = seen(set[:], 8) && (d.keep(8) && decSlice(d, &p.Mentions, decUser) || !d.keep(8) && d.skip())
 		case "mention_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.MentionRoles, decID)
+			ok = seen(set[:], 9) && (d.keep(9) && decSlice(d, &p.MentionRoles, decID) || !d.keep(9) && d.skip())
 		case "mention_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.MentionChannels, decChannelMention)
+			ok = seen(set[:], 10) && (d.keep(10) && decSlice(d, &p.MentionChannels, decChannelMention) || !d.keep(10) && d.skip())
 		case "attachments":
-			ok = seen(set[:], 11) && decSlice(d, &p.Attachments, decAttachment)
+			ok = seen(set[:], 11) && (d.keep(11) && decSlice(d, &p.Attachments, decAttachment) || !d.keep(11) && d.skip())
 		case "embeds":
-			ok = seen(set[:], 12) && decSlice(d, &p.Embeds, decEmbed)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Embeds, decEmbed) || !d.keep(12) && d.skip())
 		case "reactions":
-			ok = seen(set[:], 13) && decSlice(d, &p.Reactions, decReaction)
+			ok = seen(set[:], 13) && (d.keep(13) && decSlice(d, &p.Reactions, decReaction) || !d.keep(13) && d.skip())
 		case "nonce":
-			ok = seen(set[:], 14) && decNonce(d, &p.Nonce)
+			ok = seen(set[:], 14) && (d.keep(14) && decNonce(d, &p.Nonce) || !d.keep(14) && d.skip())
 		case "pinned":
-			ok = seen(set[:], 15) && decBool(d, &p.Pinned)
+			ok = seen(set[:], 15) && (d.keep(15) && decBool(d, &p.Pinned) || !d.keep(15) && d.skip())
 		case "webhook_id":
-			ok = seen(set[:], 16) && decID(d, &p.WebhookID)
+			ok = seen(set[:], 16) && (d.keep(16) && decID(d, &p.WebhookID) || !d.keep(16) && d.skip())
 		case "type":
-			ok = seen(set[:], 17) && decInt(d, &p.Type)
+			ok = seen(set[:], 17) && (d.keep(17) && decInt(d, &p.Type) || !d.keep(17) && d.skip())
 		case "activity":
-			ok = seen(set[:], 18) && decPtr(d, &p.Activity, decMessageActivity)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Activity, decMessageActivity) || !d.keep(18) && d.skip())
 		case "application":
-			ok = seen(set[:], 19) && decPtr(d, &p.Application, decApplication)
+			ok = seen(set[:], 19) && (d.keep(19) && decPtr(d, &p.Application, decApplication) || !d.keep(19) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 20) && decID(d, &p.ApplicationID)
+			ok = seen(set[:], 20) && (d.keep(20) && decID(d, &p.ApplicationID) || !d.keep(20) && d.skip())
 		case "flags":
-			ok = seen(set[:], 21) && decUint(d, &p.Flags)
+			ok = seen(set[:], 21) && (d.keep(21) && decUint(d, &p.Flags) || !d.keep(21) && d.skip())
 		case "message_reference":
-			ok = seen(set[:], 22) && decPtr(d, &p.MessageReference, decMessageReference)
+			ok = seen(set[:], 22) && (d.keep(22) && decPtr(d, &p.MessageReference, decMessageReference) || !d.keep(22) && d.skip())
 		case "message_snapshots":
-			ok = seen(set[:], 23) && decSlice(d, &p.MessageSnapshots, decMessageSnapshot)
+			ok = seen(set[:], 23) && (d.keep(23) && decSlice(d, &p.MessageSnapshots, decMessageSnapshot) || !d.keep(23) && d.skip())
 		case "referenced_message":
-			ok = seen(set[:], 24) && decPtr(d, &p.ReferencedMessage, decMessage)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.ReferencedMessage, decMessage) || !d.keep(24) && d.skip())
 		case "interaction_metadata":
-			ok = seen(set[:], 25) && decPtr(d, &p.InteractionMetadata, decMessageInteractionMetadata)
+			ok = seen(set[:], 25) && (d.keep(25) && decPtr(d, &p.InteractionMetadata, decMessageInteractionMetadata) || !d.keep(25) && d.skip())
 		case "interaction":
-			ok = seen(set[:], 26) && decPtr(d, &p.Interaction, decMessageInteraction)
+			ok = seen(set[:], 26) && (d.keep(26) && decPtr(d, &p.Interaction, decMessageInteraction) || !d.keep(26) && d.skip())
 		case "thread":
-			ok = seen(set[:], 27) && decPtr(d, &p.Thread, decChannel)
+			ok = seen(set[:], 27) && (d.keep(27) && decPtr(d, &p.Thread, decChannel) || !d.keep(27) && d.skip())
 		case "components":
-			ok = seen(set[:], 28) && decSlice(d, &p.Components, leafJSON)
+			ok = seen(set[:], 28) && (d.keep(28) && decSlice(d, &p.Components, leafJSON) || !d.keep(28) && d.skip())
 		case "sticker_items":
-			ok = seen(set[:], 29) && decSlice(d, &p.StickerItems, decStickerItem)
+			ok = seen(set[:], 29) && (d.keep(29) && decSlice(d, &p.StickerItems, decStickerItem) || !d.keep(29) && d.skip())
 		case "stickers":
-			ok = seen(set[:], 30) && decSlice(d, &p.Stickers, decSticker)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Stickers, decSticker) || !d.keep(30) && d.skip())
 		case "position":
-			ok = seen(set[:], 31) && decInt(d, &p.Position)
+			ok = seen(set[:], 31) && (d.keep(31) && decInt(d, &p.Position) || !d.keep(31) && d.skip())
 		case "role_subscription_data":
-			ok = seen(set[:], 32) && decPtr(d, &p.RoleSubscriptionData, decRoleSubscriptionData)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.RoleSubscriptionData, decRoleSubscriptionData) || !d.keep(32) && d.skip())
 		case "resolved":
-			ok = seen(set[:], 33) && decPtr(d, &p.Resolved, decResolvedData)
+			ok = seen(set[:], 33) && (d.keep(33) && decPtr(d, &p.Resolved, decResolvedData) || !d.keep(33) && d.skip())
 		case "poll":
-			ok = seen(set[:], 34) && decPtr(d, &p.Poll, decPoll)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Poll, decPoll) || !d.keep(34) && d.skip())
 		case "call":
-			ok = seen(set[:], 35) && decPtr(d, &p.Call, decMessageCall)
+			ok = seen(set[:], 35) && (d.keep(35) && decPtr(d, &p.Call, decMessageCall) || !d.keep(35) && d.skip())
 		case "shared_client_theme":
-			ok = seen(set[:], 36) && decPtr(d, &p.SharedClientTheme, decSharedClientTheme)
+			ok = seen(set[:], 36) && (d.keep(36) && decPtr(d, &p.SharedClientTheme, decSharedClientTheme) || !d.keep(36) && d.skip())
 		case "purchase_notification":
-			ok = seen(set[:], 37) && decPtr(d, &p.PurchaseNotification, decPurchaseNotification)
+			ok = seen(set[:], 37) && (d.keep(37) && decPtr(d, &p.PurchaseNotification, decPurchaseNotification) || !d.keep(37) && d.skip())
 		case "lobby_member":
-			ok = seen(set[:], 38) && decPtr(d, &p.LobbyMember, decMessageLobbyMember)
+			ok = seen(set[:], 38) && (d.keep(38) && decPtr(d, &p.LobbyMember, decMessageLobbyMember) || !d.keep(38) && d.skip())
 		default:
 			ok = unknown(k, decMessageFields) && d.skip()
 		}
@@ -550,13 +722,13 @@ func decApplicationCommandPermissionsUpdate(d *dec, p *discord.ApplicationComman
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildApplicationCommandPermissions.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildApplicationCommandPermissions.ID) || !d.keep(0) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildApplicationCommandPermissions.ApplicationID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildApplicationCommandPermissions.ApplicationID) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.GuildApplicationCommandPermissions.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.GuildApplicationCommandPermissions.GuildID) || !d.keep(2) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 3) && decSlice(d, &p.GuildApplicationCommandPermissions.Permissions, decApplicationCommandPermission)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.GuildApplicationCommandPermissions.Permissions, decApplicationCommandPermission) || !d.keep(3) && d.skip())
 		default:
 			ok = unknown(k, decApplicationCommandPermissionsUpdateFields) && d.skip()
 		}
@@ -590,27 +762,27 @@ func decAutoModerationActionExecution(d *dec, p *discord.AutoModerationActionExe
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "action":
-			ok = seen(set[:], 1) && decAutoModerationAction(d, &p.Action)
+			ok = seen(set[:], 1) && (d.keep(1) && decAutoModerationAction(d, &p.Action) || !d.keep(1) && d.skip())
 		case "rule_id":
-			ok = seen(set[:], 2) && decID(d, &p.RuleID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.RuleID) || !d.keep(2) && d.skip())
 		case "rule_trigger_type":
-			ok = seen(set[:], 3) && decInt(d, &p.RuleTriggerType)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.RuleTriggerType) || !d.keep(3) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 4) && decID(d, &p.UserID)
+			ok = seen(set[:], 4) && (d.keep(4) && decID(d, &p.UserID) || !d.keep(4) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 5) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 5) && (d.keep(5) && decID(d, &p.ChannelID) || !d.keep(5) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 6) && decID(d, &p.MessageID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.MessageID) || !d.keep(6) && d.skip())
 		case "alert_system_message_id":
-			ok = seen(set[:], 7) && decID(d, &p.AlertSystemMessageID)
+			ok = seen(set[:], 7) && (d.keep(7) && decID(d, &p.AlertSystemMessageID) || !d.keep(7) && d.skip())
 		case "content":
-			ok = seen(set[:], 8) && decStr(d, &p.Content)
+			ok = seen(set[:], 8) && (d.keep(8) && decStr(d, &p.Content) || !d.keep(8) && d.skip())
 		case "matched_keyword":
-			ok = seen(set[:], 9) && decStrPtr(d, &p.MatchedKeyword)
+			ok = seen(set[:], 9) && (d.keep(9) && decStrPtr(d, &p.MatchedKeyword) || !d.keep(9) && d.skip())
 		case "matched_content":
-			ok = seen(set[:], 10) && decStrPtr(d, &p.MatchedContent)
+			ok = seen(set[:], 10) && (d.keep(10) && decStrPtr(d, &p.MatchedContent) || !d.keep(10) && d.skip())
 		default:
 			ok = unknown(k, decAutoModerationActionExecutionFields) && d.skip()
 		}
@@ -644,27 +816,27 @@ func decAutoModerationRuleCreate(d *dec, p *discord.AutoModerationRuleCreate) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.AutoModerationRule.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.AutoModerationRule.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.AutoModerationRule.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.AutoModerationRule.GuildID) || !d.keep(1) && d.skip())
 		case "name":
-			ok = seen(set[:], 2) && decStr(d, &p.AutoModerationRule.Name)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.AutoModerationRule.Name) || !d.keep(2) && d.skip())
 		case "creator_id":
-			ok = seen(set[:], 3) && decID(d, &p.AutoModerationRule.CreatorID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.AutoModerationRule.CreatorID) || !d.keep(3) && d.skip())
 		case "event_type":
-			ok = seen(set[:], 4) && decInt(d, &p.AutoModerationRule.EventType)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.AutoModerationRule.EventType) || !d.keep(4) && d.skip())
 		case "trigger_type":
-			ok = seen(set[:], 5) && decInt(d, &p.AutoModerationRule.TriggerType)
+			ok = seen(set[:], 5) && (d.keep(5) && decInt(d, &p.AutoModerationRule.TriggerType) || !d.keep(5) && d.skip())
 		case "trigger_metadata":
-			ok = seen(set[:], 6) && decAutoModerationTriggerMetadata(d, &p.AutoModerationRule.TriggerMetadata)
+			ok = seen(set[:], 6) && (d.keep(6) && decAutoModerationTriggerMetadata(d, &p.AutoModerationRule.TriggerMetadata) || !d.keep(6) && d.skip())
 		case "actions":
-			ok = seen(set[:], 7) && decSlice(d, &p.AutoModerationRule.Actions, decAutoModerationAction)
+			ok = seen(set[:], 7) && (d.keep(7) && decSlice(d, &p.AutoModerationRule.Actions, decAutoModerationAction) || !d.keep(7) && d.skip())
 		case "enabled":
-			ok = seen(set[:], 8) && decBool(d, &p.AutoModerationRule.Enabled)
+			ok = seen(set[:], 8) && (d.keep(8) && decBool(d, &p.AutoModerationRule.Enabled) || !d.keep(8) && d.skip())
 		case "exempt_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID)
+			ok = seen(set[:], 9) && (d.keep(9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID) || !d.keep(9) && d.skip())
 		case "exempt_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID)
+			ok = seen(set[:], 10) && (d.keep(10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID) || !d.keep(10) && d.skip())
 		default:
 			ok = unknown(k, decAutoModerationRuleCreateFields) && d.skip()
 		}
@@ -698,27 +870,27 @@ func decAutoModerationRuleDelete(d *dec, p *discord.AutoModerationRuleDelete) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.AutoModerationRule.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.AutoModerationRule.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.AutoModerationRule.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.AutoModerationRule.GuildID) || !d.keep(1) && d.skip())
 		case "name":
-			ok = seen(set[:], 2) && decStr(d, &p.AutoModerationRule.Name)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.AutoModerationRule.Name) || !d.keep(2) && d.skip())
 		case "creator_id":
-			ok = seen(set[:], 3) && decID(d, &p.AutoModerationRule.CreatorID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.AutoModerationRule.CreatorID) || !d.keep(3) && d.skip())
 		case "event_type":
-			ok = seen(set[:], 4) && decInt(d, &p.AutoModerationRule.EventType)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.AutoModerationRule.EventType) || !d.keep(4) && d.skip())
 		case "trigger_type":
-			ok = seen(set[:], 5) && decInt(d, &p.AutoModerationRule.TriggerType)
+			ok = seen(set[:], 5) && (d.keep(5) && decInt(d, &p.AutoModerationRule.TriggerType) || !d.keep(5) && d.skip())
 		case "trigger_metadata":
-			ok = seen(set[:], 6) && decAutoModerationTriggerMetadata(d, &p.AutoModerationRule.TriggerMetadata)
+			ok = seen(set[:], 6) && (d.keep(6) && decAutoModerationTriggerMetadata(d, &p.AutoModerationRule.TriggerMetadata) || !d.keep(6) && d.skip())
 		case "actions":
-			ok = seen(set[:], 7) && decSlice(d, &p.AutoModerationRule.Actions, decAutoModerationAction)
+			ok = seen(set[:], 7) && (d.keep(7) && decSlice(d, &p.AutoModerationRule.Actions, decAutoModerationAction) || !d.keep(7) && d.skip())
 		case "enabled":
-			ok = seen(set[:], 8) && decBool(d, &p.AutoModerationRule.Enabled)
+			ok = seen(set[:], 8) && (d.keep(8) && decBool(d, &p.AutoModerationRule.Enabled) || !d.keep(8) && d.skip())
 		case "exempt_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID)
+			ok = seen(set[:], 9) && (d.keep(9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID) || !d.keep(9) && d.skip())
 		case "exempt_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID)
+			ok = seen(set[:], 10) && (d.keep(10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID) || !d.keep(10) && d.skip())
 		default:
 			ok = unknown(k, decAutoModerationRuleDeleteFields) && d.skip()
 		}
@@ -752,27 +924,27 @@ func decAutoModerationRuleUpdate(d *dec, p *discord.AutoModerationRuleUpdate) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.AutoModerationRule.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.AutoModerationRule.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.AutoModerationRule.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.AutoModerationRule.GuildID) || !d.keep(1) && d.skip())
 		case "name":
-			ok = seen(set[:], 2) && decStr(d, &p.AutoModerationRule.Name)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.AutoModerationRule.Name) || !d.keep(2) && d.skip())
 		case "creator_id":
-			ok = seen(set[:], 3) && decID(d, &p.AutoModerationRule.CreatorID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.AutoModerationRule.CreatorID) || !d.keep(3) && d.skip())
 		case "event_type":
-			ok = seen(set[:], 4) && decInt(d, &p.AutoModerationRule.EventType)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.AutoModerationRule.EventType) || !d.keep(4) && d.skip())
 		case "trigger_type":
-			ok = seen(set[:], 5) && decInt(d, &p.AutoModerationRule.TriggerType)
+			ok = seen(set[:], 5) && (d.keep(5) && decInt(d, &p.AutoModerationRule.TriggerType) || !d.keep(5) && d.skip())
 		case "trigger_metadata":
-			ok = seen(set[:], 6) && decAutoModerationTriggerMetadata(d, &p.AutoModerationRule.TriggerMetadata)
+			ok = seen(set[:], 6) && (d.keep(6) && decAutoModerationTriggerMetadata(d, &p.AutoModerationRule.TriggerMetadata) || !d.keep(6) && d.skip())
 		case "actions":
-			ok = seen(set[:], 7) && decSlice(d, &p.AutoModerationRule.Actions, decAutoModerationAction)
+			ok = seen(set[:], 7) && (d.keep(7) && decSlice(d, &p.AutoModerationRule.Actions, decAutoModerationAction) || !d.keep(7) && d.skip())
 		case "enabled":
-			ok = seen(set[:], 8) && decBool(d, &p.AutoModerationRule.Enabled)
+			ok = seen(set[:], 8) && (d.keep(8) && decBool(d, &p.AutoModerationRule.Enabled) || !d.keep(8) && d.skip())
 		case "exempt_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID)
+			ok = seen(set[:], 9) && (d.keep(9) && decSlice(d, &p.AutoModerationRule.ExemptRoles, decID) || !d.keep(9) && d.skip())
 		case "exempt_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID)
+			ok = seen(set[:], 10) && (d.keep(10) && decSlice(d, &p.AutoModerationRule.ExemptChannels, decID) || !d.keep(10) && d.skip())
 		default:
 			ok = unknown(k, decAutoModerationRuleUpdateFields) && d.skip()
 		}
@@ -806,79 +978,79 @@ func decChannelCreate(d *dec, p *discord.ChannelCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Channel.ID) || !d.keep(0) && d.skip())
 		case "type":
-			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
+			ok = seen(set[:], 1) && (d.keep(1) && decInt(d, &p.Channel.Type) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Channel.GuildID) || !d.keep(2) && d.skip())
 		case "position":
-			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Channel.Position) || !d.keep(3) && d.skip())
 		case "permission_overwrites":
-			ok = seen(set[:], 4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite) || !d.keep(4) && d.skip())
 		case "name":
-			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
+			ok = seen(set[:], 5) && (d.keep(5) && decStr(d, &p.Channel.Name) || !d.keep(5) && d.skip())
 		case "topic":
-			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
+			ok = seen(set[:], 6) && (d.keep(6) && decStrPtr(d, &p.Channel.Topic) || !d.keep(6) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Channel.NSFW) || !d.keep(7) && d.skip())
 		case "last_message_id":
-			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Channel.LastMessageID) || !d.keep(8) && d.skip())
 		case "bitrate":
-			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Channel.Bitrate) || !d.keep(9) && d.skip())
 		case "user_limit":
-			ok = seen(set[:], 10) && decInt(d, &p.Channel.UserLimit)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.Channel.UserLimit) || !d.keep(10) && d.skip())
 		case "rate_limit_per_user":
-			ok = seen(set[:], 11) && decInt(d, &p.Channel.RateLimitPerUser)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Channel.RateLimitPerUser) || !d.keep(11) && d.skip())
 		case "recipients":
-			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Channel.Recipients, decUser) || !d.keep(12) && d.skip())
 		case "icon":
-			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
+			ok = seen(set[:], 13) && (d.keep(13) && decStrPtr(d, &p.Channel.Icon) || !d.keep(13) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && (d.keep(14) && decID(d, &p.Channel.OwnerID) || !d.keep(14) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.Channel.ApplicationID) || !d.keep(15) && d.skip())
 		case "managed":
-			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
+			ok = seen(set[:], 16) && (d.keep(16) && decBool(d, &p.Channel.Managed) || !d.keep(16) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.Channel.ParentID) || !d.keep(17) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON) || !d.keep(18) && d.skip())
 		case "rtc_region":
-			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
+			ok = seen(set[:], 19) && (d.keep(19) && decStrPtr(d, &p.Channel.RTCRegion) || !d.keep(19) && d.skip())
 		case "video_quality_mode":
-			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Channel.VideoQualityMode) || !d.keep(20) && d.skip())
 		case "message_count":
-			ok = seen(set[:], 21) && decInt(d, &p.Channel.MessageCount)
+			ok = seen(set[:], 21) && (d.keep(21) && decInt(d, &p.Channel.MessageCount) || !d.keep(21) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 22) && decInt(d, &p.Channel.MemberCount)
+			ok = seen(set[:], 22) && (d.keep(22) && decInt(d, &p.Channel.MemberCount) || !d.keep(22) && d.skip())
 		case "thread_metadata":
-			ok = seen(set[:], 23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata)
+			ok = seen(set[:], 23) && (d.keep(23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata) || !d.keep(23) && d.skip())
 		case "member":
-			ok = seen(set[:], 24) && decPtr(d, &p.Channel.Member, decThreadMember)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Channel.Member, decThreadMember) || !d.keep(24) && d.skip())
 		case "default_auto_archive_duration":
-			ok = seen(set[:], 25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration)
+			ok = seen(set[:], 25) && (d.keep(25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration) || !d.keep(25) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 26) && leafJSON(d, &p.Channel.Permissions)
+			ok = seen(set[:], 26) && (d.keep(26) && leafJSON(d, &p.Channel.Permissions) || !d.keep(26) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 27) && leafJSON(d, &p.Channel.AppPermissions)
+			ok = seen(set[:], 27) && (d.keep(27) && leafJSON(d, &p.Channel.AppPermissions) || !d.keep(27) && d.skip())
 		case "flags":
-			ok = seen(set[:], 28) && decUint(d, &p.Channel.Flags)
+			ok = seen(set[:], 28) && (d.keep(28) && decUint(d, &p.Channel.Flags) || !d.keep(28) && d.skip())
 		case "total_message_sent":
-			ok = seen(set[:], 29) && decInt(d, &p.Channel.TotalMessageSent)
+			ok = seen(set[:], 29) && (d.keep(29) && decInt(d, &p.Channel.TotalMessageSent) || !d.keep(29) && d.skip())
 		case "available_tags":
-			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Channel.AvailableTags, decForumTag) || !d.keep(30) && d.skip())
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
+			ok = seen(set[:], 31) && (d.keep(31) && decSlice(d, &p.Channel.AppliedTags, decID) || !d.keep(31) && d.skip())
 		case "default_reaction_emoji":
-			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction) || !d.keep(32) && d.skip())
 		case "default_thread_rate_limit_per_user":
-			ok = seen(set[:], 33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser)
+			ok = seen(set[:], 33) && (d.keep(33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser) || !d.keep(33) && d.skip())
 		case "default_sort_order":
-			ok = seen(set[:], 34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt) || !d.keep(34) && d.skip())
 		case "default_forum_layout":
-			ok = seen(set[:], 35) && decInt(d, &p.Channel.DefaultForumLayout)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Channel.DefaultForumLayout) || !d.keep(35) && d.skip())
 		case "default_tag_setting":
-			ok = seen(set[:], 36) && decStr(d, &p.Channel.DefaultTagSetting)
+			ok = seen(set[:], 36) && (d.keep(36) && decStr(d, &p.Channel.DefaultTagSetting) || !d.keep(36) && d.skip())
 		default:
 			ok = unknown(k, decChannelCreateFields) && d.skip()
 		}
@@ -912,79 +1084,79 @@ func decChannelDelete(d *dec, p *discord.ChannelDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Channel.ID) || !d.keep(0) && d.skip())
 		case "type":
-			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
+			ok = seen(set[:], 1) && (d.keep(1) && decInt(d, &p.Channel.Type) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Channel.GuildID) || !d.keep(2) && d.skip())
 		case "position":
-			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Channel.Position) || !d.keep(3) && d.skip())
 		case "permission_overwrites":
-			ok = seen(set[:], 4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite) || !d.keep(4) && d.skip())
 		case "name":
-			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
+			ok = seen(set[:], 5) && (d.keep(5) && decStr(d, &p.Channel.Name) || !d.keep(5) && d.skip())
 		case "topic":
-			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
+			ok = seen(set[:], 6) && (d.keep(6) && decStrPtr(d, &p.Channel.Topic) || !d.keep(6) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Channel.NSFW) || !d.keep(7) && d.skip())
 		case "last_message_id":
-			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Channel.LastMessageID) || !d.keep(8) && d.skip())
 		case "bitrate":
-			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Channel.Bitrate) || !d.keep(9) && d.skip())
 		case "user_limit":
-			ok = seen(set[:], 10) && decInt(d, &p.Channel.UserLimit)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.Channel.UserLimit) || !d.keep(10) && d.skip())
 		case "rate_limit_per_user":
-			ok = seen(set[:], 11) && decInt(d, &p.Channel.RateLimitPerUser)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Channel.RateLimitPerUser) || !d.keep(11) && d.skip())
 		case "recipients":
-			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Channel.Recipients, decUser) || !d.keep(12) && d.skip())
 		case "icon":
-			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
+			ok = seen(set[:], 13) && (d.keep(13) && decStrPtr(d, &p.Channel.Icon) || !d.keep(13) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && (d.keep(14) && decID(d, &p.Channel.OwnerID) || !d.keep(14) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.Channel.ApplicationID) || !d.keep(15) && d.skip())
 		case "managed":
-			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
+			ok = seen(set[:], 16) && (d.keep(16) && decBool(d, &p.Channel.Managed) || !d.keep(16) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.Channel.ParentID) || !d.keep(17) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON) || !d.keep(18) && d.skip())
 		case "rtc_region":
-			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
+			ok = seen(set[:], 19) && (d.keep(19) && decStrPtr(d, &p.Channel.RTCRegion) || !d.keep(19) && d.skip())
 		case "video_quality_mode":
-			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Channel.VideoQualityMode) || !d.keep(20) && d.skip())
 		case "message_count":
-			ok = seen(set[:], 21) && decInt(d, &p.Channel.MessageCount)
+			ok = seen(set[:], 21) && (d.keep(21) && decInt(d, &p.Channel.MessageCount) || !d.keep(21) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 22) && decInt(d, &p.Channel.MemberCount)
+			ok = seen(set[:], 22) && (d.keep(22) && decInt(d, &p.Channel.MemberCount) || !d.keep(22) && d.skip())
 		case "thread_metadata":
-			ok = seen(set[:], 23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata)
+			ok = seen(set[:], 23) && (d.keep(23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata) || !d.keep(23) && d.skip())
 		case "member":
-			ok = seen(set[:], 24) && decPtr(d, &p.Channel.Member, decThreadMember)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Channel.Member, decThreadMember) || !d.keep(24) && d.skip())
 		case "default_auto_archive_duration":
-			ok = seen(set[:], 25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration)
+			ok = seen(set[:], 25) && (d.keep(25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration) || !d.keep(25) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 26) && leafJSON(d, &p.Channel.Permissions)
+			ok = seen(set[:], 26) && (d.keep(26) && leafJSON(d, &p.Channel.Permissions) || !d.keep(26) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 27) && leafJSON(d, &p.Channel.AppPermissions)
+			ok = seen(set[:], 27) && (d.keep(27) && leafJSON(d, &p.Channel.AppPermissions) || !d.keep(27) && d.skip())
 		case "flags":
-			ok = seen(set[:], 28) && decUint(d, &p.Channel.Flags)
+			ok = seen(set[:], 28) && (d.keep(28) && decUint(d, &p.Channel.Flags) || !d.keep(28) && d.skip())
 		case "total_message_sent":
-			ok = seen(set[:], 29) && decInt(d, &p.Channel.TotalMessageSent)
+			ok = seen(set[:], 29) && (d.keep(29) && decInt(d, &p.Channel.TotalMessageSent) || !d.keep(29) && d.skip())
 		case "available_tags":
-			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Channel.AvailableTags, decForumTag) || !d.keep(30) && d.skip())
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
+			ok = seen(set[:], 31) && (d.keep(31) && decSlice(d, &p.Channel.AppliedTags, decID) || !d.keep(31) && d.skip())
 		case "default_reaction_emoji":
-			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction) || !d.keep(32) && d.skip())
 		case "default_thread_rate_limit_per_user":
-			ok = seen(set[:], 33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser)
+			ok = seen(set[:], 33) && (d.keep(33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser) || !d.keep(33) && d.skip())
 		case "default_sort_order":
-			ok = seen(set[:], 34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt) || !d.keep(34) && d.skip())
 		case "default_forum_layout":
-			ok = seen(set[:], 35) && decInt(d, &p.Channel.DefaultForumLayout)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Channel.DefaultForumLayout) || !d.keep(35) && d.skip())
 		case "default_tag_setting":
-			ok = seen(set[:], 36) && decStr(d, &p.Channel.DefaultTagSetting)
+			ok = seen(set[:], 36) && (d.keep(36) && decStr(d, &p.Channel.DefaultTagSetting) || !d.keep(36) && d.skip())
 		default:
 			ok = unknown(k, decChannelDeleteFields) && d.skip()
 		}
@@ -1018,9 +1190,9 @@ func decChannelInfo(d *dec, p *discord.ChannelInfo) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "channels":
-			ok = seen(set[:], 1) && decSlice(d, &p.Channels, decChannelInfoChannel)
+			ok = seen(set[:], 1) && (d.keep(1) && decSlice(d, &p.Channels, decChannelInfoChannel) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decChannelInfoFields) && d.skip()
 		}
@@ -1054,11 +1226,11 @@ func decChannelPinsUpdate(d *dec, p *discord.ChannelPinsUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 2) && decPtr(d, &p.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 2) && (d.keep(2) && decPtr(d, &p.LastPinTimestamp, leafJSON) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decChannelPinsUpdateFields) && d.skip()
 		}
@@ -1092,79 +1264,79 @@ func decChannelUpdate(d *dec, p *discord.ChannelUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Channel.ID) || !d.keep(0) && d.skip())
 		case "type":
-			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
+			ok = seen(set[:], 1) && (d.keep(1) && decInt(d, &p.Channel.Type) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Channel.GuildID) || !d.keep(2) && d.skip())
 		case "position":
-			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Channel.Position) || !d.keep(3) && d.skip())
 		case "permission_overwrites":
-			ok = seen(set[:], 4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite) || !d.keep(4) && d.skip())
 		case "name":
-			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
+			ok = seen(set[:], 5) && (d.keep(5) && decStr(d, &p.Channel.Name) || !d.keep(5) && d.skip())
 		case "topic":
-			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
+			ok = seen(set[:], 6) && (d.keep(6) && decStrPtr(d, &p.Channel.Topic) || !d.keep(6) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Channel.NSFW) || !d.keep(7) && d.skip())
 		case "last_message_id":
-			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Channel.LastMessageID) || !d.keep(8) && d.skip())
 		case "bitrate":
-			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Channel.Bitrate) || !d.keep(9) && d.skip())
 		case "user_limit":
-			ok = seen(set[:], 10) && decInt(d, &p.Channel.UserLimit)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.Channel.UserLimit) || !d.keep(10) && d.skip())
 		case "rate_limit_per_user":
-			ok = seen(set[:], 11) && decInt(d, &p.Channel.RateLimitPerUser)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Channel.RateLimitPerUser) || !d.keep(11) && d.skip())
 		case "recipients":
-			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Channel.Recipients, decUser) || !d.keep(12) && d.skip())
 		case "icon":
-			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
+			ok = seen(set[:], 13) && (d.keep(13) && decStrPtr(d, &p.Channel.Icon) || !d.keep(13) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && (d.keep(14) && decID(d, &p.Channel.OwnerID) || !d.keep(14) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.Channel.ApplicationID) || !d.keep(15) && d.skip())
 		case "managed":
-			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
+			ok = seen(set[:], 16) && (d.keep(16) && decBool(d, &p.Channel.Managed) || !d.keep(16) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.Channel.ParentID) || !d.keep(17) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON) || !d.keep(18) && d.skip())
 		case "rtc_region":
-			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
+			ok = seen(set[:], 19) && (d.keep(19) && decStrPtr(d, &p.Channel.RTCRegion) || !d.keep(19) && d.skip())
 		case "video_quality_mode":
-			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Channel.VideoQualityMode) || !d.keep(20) && d.skip())
 		case "message_count":
-			ok = seen(set[:], 21) && decInt(d, &p.Channel.MessageCount)
+			ok = seen(set[:], 21) && (d.keep(21) && decInt(d, &p.Channel.MessageCount) || !d.keep(21) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 22) && decInt(d, &p.Channel.MemberCount)
+			ok = seen(set[:], 22) && (d.keep(22) && decInt(d, &p.Channel.MemberCount) || !d.keep(22) && d.skip())
 		case "thread_metadata":
-			ok = seen(set[:], 23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata)
+			ok = seen(set[:], 23) && (d.keep(23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata) || !d.keep(23) && d.skip())
 		case "member":
-			ok = seen(set[:], 24) && decPtr(d, &p.Channel.Member, decThreadMember)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Channel.Member, decThreadMember) || !d.keep(24) && d.skip())
 		case "default_auto_archive_duration":
-			ok = seen(set[:], 25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration)
+			ok = seen(set[:], 25) && (d.keep(25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration) || !d.keep(25) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 26) && leafJSON(d, &p.Channel.Permissions)
+			ok = seen(set[:], 26) && (d.keep(26) && leafJSON(d, &p.Channel.Permissions) || !d.keep(26) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 27) && leafJSON(d, &p.Channel.AppPermissions)
+			ok = seen(set[:], 27) && (d.keep(27) && leafJSON(d, &p.Channel.AppPermissions) || !d.keep(27) && d.skip())
 		case "flags":
-			ok = seen(set[:], 28) && decUint(d, &p.Channel.Flags)
+			ok = seen(set[:], 28) && (d.keep(28) && decUint(d, &p.Channel.Flags) || !d.keep(28) && d.skip())
 		case "total_message_sent":
-			ok = seen(set[:], 29) && decInt(d, &p.Channel.TotalMessageSent)
+			ok = seen(set[:], 29) && (d.keep(29) && decInt(d, &p.Channel.TotalMessageSent) || !d.keep(29) && d.skip())
 		case "available_tags":
-			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Channel.AvailableTags, decForumTag) || !d.keep(30) && d.skip())
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
+			ok = seen(set[:], 31) && (d.keep(31) && decSlice(d, &p.Channel.AppliedTags, decID) || !d.keep(31) && d.skip())
 		case "default_reaction_emoji":
-			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction) || !d.keep(32) && d.skip())
 		case "default_thread_rate_limit_per_user":
-			ok = seen(set[:], 33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser)
+			ok = seen(set[:], 33) && (d.keep(33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser) || !d.keep(33) && d.skip())
 		case "default_sort_order":
-			ok = seen(set[:], 34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt) || !d.keep(34) && d.skip())
 		case "default_forum_layout":
-			ok = seen(set[:], 35) && decInt(d, &p.Channel.DefaultForumLayout)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Channel.DefaultForumLayout) || !d.keep(35) && d.skip())
 		case "default_tag_setting":
-			ok = seen(set[:], 36) && decStr(d, &p.Channel.DefaultTagSetting)
+			ok = seen(set[:], 36) && (d.keep(36) && decStr(d, &p.Channel.DefaultTagSetting) || !d.keep(36) && d.skip())
 		default:
 			ok = unknown(k, decChannelUpdateFields) && d.skip()
 		}
@@ -1198,33 +1370,33 @@ func decEntitlementCreate(d *dec, p *discord.EntitlementCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Entitlement.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Entitlement.ID) || !d.keep(0) && d.skip())
 		case "sku_id":
-			ok = seen(set[:], 1) && decID(d, &p.Entitlement.SKUID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Entitlement.SKUID) || !d.keep(1) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 2) && decID(d, &p.Entitlement.ApplicationID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Entitlement.ApplicationID) || !d.keep(2) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 3) && decID(d, &p.Entitlement.UserID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.Entitlement.UserID) || !d.keep(3) && d.skip())
 		case "type":
-			ok = seen(set[:], 4) && decInt(d, &p.Entitlement.Type)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.Entitlement.Type) || !d.keep(4) && d.skip())
 		case "deleted":
-			ok = seen(set[:], 5) && decBool(d, &p.Entitlement.Deleted)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.Entitlement.Deleted) || !d.keep(5) && d.skip())
 		case "starts_at":
-			ok = seen(set[:], 6) && decPtr(d, &p.Entitlement.StartsAt, leafJSON)
+			ok = seen(set[:], 6) && (d.keep(6) && decPtr(d, &p.Entitlement.StartsAt, leafJSON) || !d.keep(6) && d.skip())
 		case "ends_at":
-			ok = seen(set[:], 7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON) || !d.keep(7) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 8) && decID(d, &p.Entitlement.GuildID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Entitlement.GuildID) || !d.keep(8) && d.skip())
 		case "consumed":
-			ok = seen(set[:], 9) && decBool(d, &p.Entitlement.Consumed)
+			ok = seen(set[:], 9) && (d.keep(9) && decBool(d, &p.Entitlement.Consumed) || !d.keep(9) && d.skip())
 		case "fulfilled_at":
-			ok = seen(set[:], 10) && decPtr(d, &p.Entitlement.FulfilledAt, leafJSON)
+			ok = seen(set[:], 10) && (d.keep(10) && decPtr(d, &p.Entitlement.FulfilledAt, leafJSON) || !d.keep(10) && d.skip())
 		case "fulfillment_status":
-			ok = seen(set[:], 11) && decInt(d, &p.Entitlement.FulfillmentStatus)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Entitlement.FulfillmentStatus) || !d.keep(11) && d.skip())
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && decID(d, &p.Entitlement.GifterUserID)
+			ok = seen(set[:], 12) && (d.keep(12) && decID(d, &p.Entitlement.GifterUserID) || !d.keep(12) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 13) && decID(d, &p.Entitlement.ParentID)
+			ok = seen(set[:], 13) && (d.keep(13) && decID(d, &p.Entitlement.ParentID) || !d.keep(13) && d.skip())
 		default:
 			ok = unknown(k, decEntitlementCreateFields) && d.skip()
 		}
@@ -1258,33 +1430,33 @@ func decEntitlementDelete(d *dec, p *discord.EntitlementDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Entitlement.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Entitlement.ID) || !d.keep(0) && d.skip())
 		case "sku_id":
-			ok = seen(set[:], 1) && decID(d, &p.Entitlement.SKUID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Entitlement.SKUID) || !d.keep(1) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 2) && decID(d, &p.Entitlement.ApplicationID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Entitlement.ApplicationID) || !d.keep(2) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 3) && decID(d, &p.Entitlement.UserID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.Entitlement.UserID) || !d.keep(3) && d.skip())
 		case "type":
-			ok = seen(set[:], 4) && decInt(d, &p.Entitlement.Type)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.Entitlement.Type) || !d.keep(4) && d.skip())
 		case "deleted":
-			ok = seen(set[:], 5) && decBool(d, &p.Entitlement.Deleted)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.Entitlement.Deleted) || !d.keep(5) && d.skip())
 		case "starts_at":
-			ok = seen(set[:], 6) && decPtr(d, &p.Entitlement.StartsAt, leafJSON)
+			ok = seen(set[:], 6) && (d.keep(6) && decPtr(d, &p.Entitlement.StartsAt, leafJSON) || !d.keep(6) && d.skip())
 		case "ends_at":
-			ok = seen(set[:], 7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON) || !d.keep(7) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 8) && decID(d, &p.Entitlement.GuildID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Entitlement.GuildID) || !d.keep(8) && d.skip())
 		case "consumed":
-			ok = seen(set[:], 9) && decBool(d, &p.Entitlement.Consumed)
+			ok = seen(set[:], 9) && (d.keep(9) && decBool(d, &p.Entitlement.Consumed) || !d.keep(9) && d.skip())
 		case "fulfilled_at":
-			ok = seen(set[:], 10) && decPtr(d, &p.Entitlement.FulfilledAt, leafJSON)
+			ok = seen(set[:], 10) && (d.keep(10) && decPtr(d, &p.Entitlement.FulfilledAt, leafJSON) || !d.keep(10) && d.skip())
 		case "fulfillment_status":
-			ok = seen(set[:], 11) && decInt(d, &p.Entitlement.FulfillmentStatus)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Entitlement.FulfillmentStatus) || !d.keep(11) && d.skip())
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && decID(d, &p.Entitlement.GifterUserID)
+			ok = seen(set[:], 12) && (d.keep(12) && decID(d, &p.Entitlement.GifterUserID) || !d.keep(12) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 13) && decID(d, &p.Entitlement.ParentID)
+			ok = seen(set[:], 13) && (d.keep(13) && decID(d, &p.Entitlement.ParentID) || !d.keep(13) && d.skip())
 		default:
 			ok = unknown(k, decEntitlementDeleteFields) && d.skip()
 		}
@@ -1318,33 +1490,33 @@ func decEntitlementUpdate(d *dec, p *discord.EntitlementUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Entitlement.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Entitlement.ID) || !d.keep(0) && d.skip())
 		case "sku_id":
-			ok = seen(set[:], 1) && decID(d, &p.Entitlement.SKUID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Entitlement.SKUID) || !d.keep(1) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 2) && decID(d, &p.Entitlement.ApplicationID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Entitlement.ApplicationID) || !d.keep(2) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 3) && decID(d, &p.Entitlement.UserID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.Entitlement.UserID) || !d.keep(3) && d.skip())
 		case "type":
-			ok = seen(set[:], 4) && decInt(d, &p.Entitlement.Type)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.Entitlement.Type) || !d.keep(4) && d.skip())
 		case "deleted":
-			ok = seen(set[:], 5) && decBool(d, &p.Entitlement.Deleted)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.Entitlement.Deleted) || !d.keep(5) && d.skip())
 		case "starts_at":
-			ok = seen(set[:], 6) && decPtr(d, &p.Entitlement.StartsAt, leafJSON)
+			ok = seen(set[:], 6) && (d.keep(6) && decPtr(d, &p.Entitlement.StartsAt, leafJSON) || !d.keep(6) && d.skip())
 		case "ends_at":
-			ok = seen(set[:], 7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.Entitlement.EndsAt, leafJSON) || !d.keep(7) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 8) && decID(d, &p.Entitlement.GuildID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Entitlement.GuildID) || !d.keep(8) && d.skip())
 		case "consumed":
-			ok = seen(set[:], 9) && decBool(d, &p.Entitlement.Consumed)
+			ok = seen(set[:], 9) && (d.keep(9) && decBool(d, &p.Entitlement.Consumed) || !d.keep(9) && d.skip())
 		case "fulfilled_at":
-			ok = seen(set[:], 10) && decPtr(d, &p.Entitlement.FulfilledAt, leafJSON)
+			ok = seen(set[:], 10) && (d.keep(10) && decPtr(d, &p.Entitlement.FulfilledAt, leafJSON) || !d.keep(10) && d.skip())
 		case "fulfillment_status":
-			ok = seen(set[:], 11) && decInt(d, &p.Entitlement.FulfillmentStatus)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Entitlement.FulfillmentStatus) || !d.keep(11) && d.skip())
 		case "gifter_user_id":
-			ok = seen(set[:], 12) && decID(d, &p.Entitlement.GifterUserID)
+			ok = seen(set[:], 12) && (d.keep(12) && decID(d, &p.Entitlement.GifterUserID) || !d.keep(12) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 13) && decID(d, &p.Entitlement.ParentID)
+			ok = seen(set[:], 13) && (d.keep(13) && decID(d, &p.Entitlement.ParentID) || !d.keep(13) && d.skip())
 		default:
 			ok = unknown(k, decEntitlementUpdateFields) && d.skip()
 		}
@@ -1378,21 +1550,21 @@ func decGuildAuditLogEntryCreate(d *dec, p *discord.GuildAuditLogEntryCreate) bo
 		}
 		switch string(k) {
 		case "target_id":
-			ok = seen(set[:], 0) && decStrPtr(d, &p.AuditLogEntry.TargetID)
+			ok = seen(set[:], 0) && (d.keep(0) && decStrPtr(d, &p.AuditLogEntry.TargetID) || !d.keep(0) && d.skip())
 		case "changes":
-			ok = seen(set[:], 1) && decSlice(d, &p.AuditLogEntry.Changes, decAuditLogChange)
+			ok = seen(set[:], 1) && (d.keep(1) && decSlice(d, &p.AuditLogEntry.Changes, decAuditLogChange) || !d.keep(1) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 2) && decID(d, &p.AuditLogEntry.UserID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.AuditLogEntry.UserID) || !d.keep(2) && d.skip())
 		case "id":
-			ok = seen(set[:], 3) && decID(d, &p.AuditLogEntry.ID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.AuditLogEntry.ID) || !d.keep(3) && d.skip())
 		case "action_type":
-			ok = seen(set[:], 4) && decInt(d, &p.AuditLogEntry.ActionType)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.AuditLogEntry.ActionType) || !d.keep(4) && d.skip())
 		case "options":
-			ok = seen(set[:], 5) && leafJSON(d, &p.AuditLogEntry.Options)
+			ok = seen(set[:], 5) && (d.keep(5) && leafJSON(d, &p.AuditLogEntry.Options) || !d.keep(5) && d.skip())
 		case "reason":
-			ok = seen(set[:], 6) && decStr(d, &p.AuditLogEntry.Reason)
+			ok = seen(set[:], 6) && (d.keep(6) && decStr(d, &p.AuditLogEntry.Reason) || !d.keep(6) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 7) && decID(d, &p.GuildID)
+			ok = seen(set[:], 7) && (d.keep(7) && decID(d, &p.GuildID) || !d.keep(7) && d.skip())
 		default:
 			ok = unknown(k, decGuildAuditLogEntryCreateFields) && d.skip()
 		}
@@ -1426,9 +1598,9 @@ func decGuildBanAdd(d *dec, p *discord.GuildBanAdd) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "user":
-			ok = seen(set[:], 1) && decUser(d, &p.User)
+			ok = seen(set[:], 1) && (d.keep(1) && decUser(d, &p.User) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildBanAddFields) && d.skip()
 		}
@@ -1462,9 +1634,9 @@ func decGuildBanRemove(d *dec, p *discord.GuildBanRemove) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "user":
-			ok = seen(set[:], 1) && decUser(d, &p.User)
+			ok = seen(set[:], 1) && (d.keep(1) && decUser(d, &p.User) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildBanRemoveFields) && d.skip()
 		}
@@ -1498,123 +1670,123 @@ func decGuildCreate(d *dec, p *discord.GuildCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Guild.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Guild.ID) || !d.keep(0) && d.skip())
 		case "name":
-			ok = seen(set[:], 1) && decStr(d, &p.Guild.Name)
+			ok = seen(set[:], 1) && (d.keep(1) && decStr(d, &p.Guild.Name) || !d.keep(1) && d.skip())
 		case "icon":
-			ok = seen(set[:], 2) && decStrPtr(d, &p.Guild.Icon)
+			ok = seen(set[:], 2) && (d.keep(2) && decStrPtr(d, &p.Guild.Icon) || !d.keep(2) && d.skip())
 		case "icon_hash":
-			ok = seen(set[:], 3) && decStrPtr(d, &p.Guild.IconHash)
+			ok = seen(set[:], 3) && (d.keep(3) && decStrPtr(d, &p.Guild.IconHash) || !d.keep(3) && d.skip())
 		case "splash":
-			ok = seen(set[:], 4) && decStrPtr(d, &p.Guild.Splash)
+			ok = seen(set[:], 4) && (d.keep(4) && decStrPtr(d, &p.Guild.Splash) || !d.keep(4) && d.skip())
 		case "discovery_splash":
-			ok = seen(set[:], 5) && decStrPtr(d, &p.Guild.DiscoverySplash)
+			ok = seen(set[:], 5) && (d.keep(5) && decStrPtr(d, &p.Guild.DiscoverySplash) || !d.keep(5) && d.skip())
 		case "owner":
-			ok = seen(set[:], 6) && decBool(d, &p.Guild.Owner)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.Guild.Owner) || !d.keep(6) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 7) && decID(d, &p.Guild.OwnerID)
+			ok = seen(set[:], 7) && (d.keep(7) && decID(d, &p.Guild.OwnerID) || !d.keep(7) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Guild.Permissions)
+			ok = seen(set[:], 8) && (d.keep(8) && leafJSON(d, &p.Guild.Permissions) || !d.keep(8) && d.skip())
 		case "region":
-			ok = seen(set[:], 9) && decStrPtr(d, &p.Guild.Region)
+			ok = seen(set[:], 9) && (d.keep(9) && decStrPtr(d, &p.Guild.Region) || !d.keep(9) && d.skip())
 		case "afk_channel_id":
-			ok = seen(set[:], 10) && decID(d, &p.Guild.AFKChannelID)
+			ok = seen(set[:], 10) && (d.keep(10) && decID(d, &p.Guild.AFKChannelID) || !d.keep(10) && d.skip())
 		case "afk_timeout":
-			ok = seen(set[:], 11) && decInt(d, &p.Guild.AFKTimeout)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Guild.AFKTimeout) || !d.keep(11) && d.skip())
 		case "widget_enabled":
-			ok = seen(set[:], 12) && decBool(d, &p.Guild.WidgetEnabled)
+			ok = seen(set[:], 12) && (d.keep(12) && decBool(d, &p.Guild.WidgetEnabled) || !d.keep(12) && d.skip())
 		case "widget_channel_id":
-			ok = seen(set[:], 13) && decID(d, &p.Guild.WidgetChannelID)
+			ok = seen(set[:], 13) && (d.keep(13) && decID(d, &p.Guild.WidgetChannelID) || !d.keep(13) && d.skip())
 		case "verification_level":
-			ok = seen(set[:], 14) && decInt(d, &p.Guild.VerificationLevel)
+			ok = seen(set[:], 14) && (d.keep(14) && decInt(d, &p.Guild.VerificationLevel) || !d.keep(14) && d.skip())
 		case "default_message_notifications":
-			ok = seen(set[:], 15) && decInt(d, &p.Guild.DefaultMessageNotifications)
+			ok = seen(set[:], 15) && (d.keep(15) && decInt(d, &p.Guild.DefaultMessageNotifications) || !d.keep(15) && d.skip())
 		case "explicit_content_filter":
-			ok = seen(set[:], 16) && decInt(d, &p.Guild.ExplicitContentFilter)
+			ok = seen(set[:], 16) && (d.keep(16) && decInt(d, &p.Guild.ExplicitContentFilter) || !d.keep(16) && d.skip())
 		case "roles":
-			ok = seen(set[:], 17) && decSlice(d, &p.Guild.Roles, decRole)
+			ok = seen(set[:], 17) && (d.keep(17) && decSlice(d, &p.Guild.Roles, decRole) || !d.keep(17) && d.skip())
 		case "emojis":
-			ok = seen(set[:], 18) && decSlice(d, &p.Guild.Emojis, decEmoji)
+			ok = seen(set[:], 18) && (d.keep(18) && decSlice(d, &p.Guild.Emojis, decEmoji) || !d.keep(18) && d.skip())
 		case "features":
-			ok = seen(set[:], 19) && decSlice(d, &p.Guild.Features, decStr)
+			ok = seen(set[:], 19) && (d.keep(19) && decSlice(d, &p.Guild.Features, decStr) || !d.keep(19) && d.skip())
 		case "mfa_level":
-			ok = seen(set[:], 20) && decInt(d, &p.Guild.MFALevel)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Guild.MFALevel) || !d.keep(20) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 21) && decID(d, &p.Guild.ApplicationID)
+			ok = seen(set[:], 21) && (d.keep(21) && decID(d, &p.Guild.ApplicationID) || !d.keep(21) && d.skip())
 		case "system_channel_id":
-			ok = seen(set[:], 22) && decID(d, &p.Guild.SystemChannelID)
+			ok = seen(set[:], 22) && (d.keep(22) && decID(d, &p.Guild.SystemChannelID) || !d.keep(22) && d.skip())
 		case "system_channel_flags":
-			ok = seen(set[:], 23) && decUint(d, &p.Guild.SystemChannelFlags)
+			ok = seen(set[:], 23) && (d.keep(23) && decUint(d, &p.Guild.SystemChannelFlags) || !d.keep(23) && d.skip())
 		case "rules_channel_id":
-			ok = seen(set[:], 24) && decID(d, &p.Guild.RulesChannelID)
+			ok = seen(set[:], 24) && (d.keep(24) && decID(d, &p.Guild.RulesChannelID) || !d.keep(24) && d.skip())
 		case "max_presences":
-			ok = seen(set[:], 25) && decPtr(d, &p.Guild.MaxPresences, decInt)
+			ok = seen(set[:], 25) && (d.keep(25) && decPtr(d, &p.Guild.MaxPresences, decInt) || !d.keep(25) && d.skip())
 		case "max_members":
-			ok = seen(set[:], 26) && decInt(d, &p.Guild.MaxMembers)
+			ok = seen(set[:], 26) && (d.keep(26) && decInt(d, &p.Guild.MaxMembers) || !d.keep(26) && d.skip())
 		case "vanity_url_code":
-			ok = seen(set[:], 27) && decStrPtr(d, &p.Guild.VanityURLCode)
+			ok = seen(set[:], 27) && (d.keep(27) && decStrPtr(d, &p.Guild.VanityURLCode) || !d.keep(27) && d.skip())
 		case "description":
-			ok = seen(set[:], 28) && decStrPtr(d, &p.Guild.Description)
+			ok = seen(set[:], 28) && (d.keep(28) && decStrPtr(d, &p.Guild.Description) || !d.keep(28) && d.skip())
 		case "banner":
-			ok = seen(set[:], 29) && decStrPtr(d, &p.Guild.Banner)
+			ok = seen(set[:], 29) && (d.keep(29) && decStrPtr(d, &p.Guild.Banner) || !d.keep(29) && d.skip())
 		case "premium_tier":
-			ok = seen(set[:], 30) && decInt(d, &p.Guild.PremiumTier)
+			ok = seen(set[:], 30) && (d.keep(30) && decInt(d, &p.Guild.PremiumTier) || !d.keep(30) && d.skip())
 		case "premium_subscription_count":
-			ok = seen(set[:], 31) && decInt(d, &p.Guild.PremiumSubscriptionCount)
+			ok = seen(set[:], 31) && (d.keep(31) && decInt(d, &p.Guild.PremiumSubscriptionCount) || !d.keep(31) && d.skip())
 		case "preferred_locale":
-			ok = seen(set[:], 32) && decStr(d, &p.Guild.PreferredLocale)
+			ok = seen(set[:], 32) && (d.keep(32) && decStr(d, &p.Guild.PreferredLocale) || !d.keep(32) && d.skip())
 		case "public_updates_channel_id":
-			ok = seen(set[:], 33) && decID(d, &p.Guild.PublicUpdatesChannelID)
+			ok = seen(set[:], 33) && (d.keep(33) && decID(d, &p.Guild.PublicUpdatesChannelID) || !d.keep(33) && d.skip())
 		case "max_video_channel_users":
-			ok = seen(set[:], 34) && decInt(d, &p.Guild.MaxVideoChannelUsers)
+			ok = seen(set[:], 34) && (d.keep(34) && decInt(d, &p.Guild.MaxVideoChannelUsers) || !d.keep(34) && d.skip())
 		case "max_stage_video_channel_users":
-			ok = seen(set[:], 35) && decInt(d, &p.Guild.MaxStageVideoChannelUsers)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Guild.MaxStageVideoChannelUsers) || !d.keep(35) && d.skip())
 		case "approximate_member_count":
-			ok = seen(set[:], 36) && decInt(d, &p.Guild.ApproximateMemberCount)
+			ok = seen(set[:], 36) && (d.keep(36) && decInt(d, &p.Guild.ApproximateMemberCount) || !d.keep(36) && d.skip())
 		case "approximate_presence_count":
-			ok = seen(set[:], 37) && decInt(d, &p.Guild.ApproximatePresenceCount)
+			ok = seen(set[:], 37) && (d.keep(37) && decInt(d, &p.Guild.ApproximatePresenceCount) || !d.keep(37) && d.skip())
 		case "welcome_screen":
-			ok = seen(set[:], 38) && decPtr(d, &p.Guild.WelcomeScreen, decWelcomeScreen)
+			ok = seen(set[:], 38) && (d.keep(38) && decPtr(d, &p.Guild.WelcomeScreen, decWelcomeScreen) || !d.keep(38) && d.skip())
 		case "nsfw_level":
-			ok = seen(set[:], 39) && decInt(d, &p.Guild.NSFWLevel)
+			ok = seen(set[:], 39) && (d.keep(39) && decInt(d, &p.Guild.NSFWLevel) || !d.keep(39) && d.skip())
 		case "stickers":
-			ok = seen(set[:], 40) && decSlice(d, &p.Guild.Stickers, decSticker)
+			ok = seen(set[:], 40) && (d.keep(40) && decSlice(d, &p.Guild.Stickers, decSticker) || !d.keep(40) && d.skip())
 		case "premium_progress_bar_enabled":
-			ok = seen(set[:], 41) && decBool(d, &p.Guild.PremiumProgressBarEnabled)
+			ok = seen(set[:], 41) && (d.keep(41) && decBool(d, &p.Guild.PremiumProgressBarEnabled) || !d.keep(41) && d.skip())
 		case "safety_alerts_channel_id":
-			ok = seen(set[:], 42) && decID(d, &p.Guild.SafetyAlertsChannelID)
+			ok = seen(set[:], 42) && (d.keep(42) && decID(d, &p.Guild.SafetyAlertsChannelID) || !d.keep(42) && d.skip())
 		case "incidents_data":
-			ok = seen(set[:], 43) && decPtr(d, &p.Guild.IncidentsData, decIncidentsData)
+			ok = seen(set[:], 43) && (d.keep(43) && decPtr(d, &p.Guild.IncidentsData, decIncidentsData) || !d.keep(43) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 44) && decBool(d, &p.Guild.NSFW)
+			ok = seen(set[:], 44) && (d.keep(44) && decBool(d, &p.Guild.NSFW) || !d.keep(44) && d.skip())
 		case "home_header":
-			ok = seen(set[:], 45) && decStrPtr(d, &p.Guild.HomeHeader)
+			ok = seen(set[:], 45) && (d.keep(45) && decStrPtr(d, &p.Guild.HomeHeader) || !d.keep(45) && d.skip())
 		case "premium_progress_bar_enabled_user_updated_at":
-			ok = seen(set[:], 46) && decPtr(d, &p.Guild.PremiumProgressBarEnabledUserUpdatedAt, leafJSON)
+			ok = seen(set[:], 46) && (d.keep(46) && decPtr(d, &p.Guild.PremiumProgressBarEnabledUserUpdatedAt, leafJSON) || !d.keep(46) && d.skip())
 		case "joined_at":
-			ok = seen(set[:], 47) && leafJSON(d, &p.JoinedAt)
+			ok = seen(set[:], 47) && (d.keep(47) && leafJSON(d, &p.JoinedAt) || !d.keep(47) && d.skip())
 		case "large":
-			ok = seen(set[:], 48) && decBool(d, &p.Large)
+			ok = seen(set[:], 48) && (d.keep(48) && decBool(d, &p.Large) || !d.keep(48) && d.skip())
 		case "unavailable":
-			ok = seen(set[:], 49) && decBool(d, &p.Unavailable)
+			ok = seen(set[:], 49) && (d.keep(49) && decBool(d, &p.Unavailable) || !d.keep(49) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 50) && decInt(d, &p.MemberCount)
+			ok = seen(set[:], 50) && (d.keep(50) && decInt(d, &p.MemberCount) || !d.keep(50) && d.skip())
 		case "voice_states":
-			ok = seen(set[:], 51) && decSlice(d, &p.VoiceStates, decVoiceState)
+			ok = seen(set[:], 51) && (d.keep(51) && decSlice(d, &p.VoiceStates, decVoiceState) || !d.keep(51) && d.skip())
 		case "members":
-			ok = seen(set[:], 52) && decSlice(d, &p.Members, decMember)
+			ok = seen(set[:], 52) && (d.keep(52) && decSlice(d, &p.Members, decMember) || !d.keep(52) && d.skip())
 		case "channels":
-			ok = seen(set[:], 53) && decSlice(d, &p.Channels, decChannel)
+			ok = seen(set[:], 53) && (d.keep(53) && decSlice(d, &p.Channels, decChannel) || !d.keep(53) && d.skip())
 		case "threads":
-			ok = seen(set[:], 54) && decSlice(d, &p.Threads, decChannel)
+			ok = seen(set[:], 54) && (d.keep(54) && decSlice(d, &p.Threads, decChannel) || !d.keep(54) && d.skip())
 		case "presences":
-			ok = seen(set[:], 55) && decSlice(d, &p.Presences, decPresence)
+			ok = seen(set[:], 55) && (d.keep(55) && decSlice(d, &p.Presences, decPresence) || !d.keep(55) && d.skip())
 		case "stage_instances":
-			ok = seen(set[:], 56) && decSlice(d, &p.StageInstances, decStageInstance)
+			ok = seen(set[:], 56) && (d.keep(56) && decSlice(d, &p.StageInstances, decStageInstance) || !d.keep(56) && d.skip())
 		case "guild_scheduled_events":
-			ok = seen(set[:], 57) && decSlice(d, &p.GuildScheduledEvents, decScheduledEvent)
+			ok = seen(set[:], 57) && (d.keep(57) && decSlice(d, &p.GuildScheduledEvents, decScheduledEvent) || !d.keep(57) && d.skip())
 		case "soundboard_sounds":
-			ok = seen(set[:], 58) && decSlice(d, &p.SoundboardSounds, decSoundboardSound)
+			ok = seen(set[:], 58) && (d.keep(58) && decSlice(d, &p.SoundboardSounds, decSoundboardSound) || !d.keep(58) && d.skip())
 		default:
 			ok = unknown(k, decGuildCreateFields) && d.skip()
 		}
@@ -1648,9 +1820,9 @@ func decGuildDelete(d *dec, p *discord.GuildDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.UnavailableGuild.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.UnavailableGuild.ID) || !d.keep(0) && d.skip())
 		case "unavailable":
-			ok = seen(set[:], 1) && decBool(d, &p.UnavailableGuild.Unavailable)
+			ok = seen(set[:], 1) && (d.keep(1) && decBool(d, &p.UnavailableGuild.Unavailable) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildDeleteFields) && d.skip()
 		}
@@ -1684,9 +1856,9 @@ func decGuildEmojisUpdate(d *dec, p *discord.GuildEmojisUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "emojis":
-			ok = seen(set[:], 1) && decSlice(d, &p.Emojis, decEmoji)
+			ok = seen(set[:], 1) && (d.keep(1) && decSlice(d, &p.Emojis, decEmoji) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildEmojisUpdateFields) && d.skip()
 		}
@@ -1720,7 +1892,7 @@ func decGuildIntegrationsUpdate(d *dec, p *discord.GuildIntegrationsUpdate) bool
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		default:
 			ok = unknown(k, decGuildIntegrationsUpdateFields) && d.skip()
 		}
@@ -1754,19 +1926,19 @@ func decGuildMembersChunk(d *dec, p *discord.GuildMembersChunk) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "members":
-			ok = seen(set[:], 1) && decSlice(d, &p.Members, decMember)
+			ok = seen(set[:], 1) && (d.keep(1) && decSlice(d, &p.Members, decMember) || !d.keep(1) && d.skip())
 		case "chunk_index":
-			ok = seen(set[:], 2) && decInt(d, &p.ChunkIndex)
+			ok = seen(set[:], 2) && (d.keep(2) && decInt(d, &p.ChunkIndex) || !d.keep(2) && d.skip())
 		case "chunk_count":
-			ok = seen(set[:], 3) && decInt(d, &p.ChunkCount)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.ChunkCount) || !d.keep(3) && d.skip())
 		case "not_found":
-			ok = seen(set[:], 4) && decSlice(d, &p.NotFound, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.NotFound, decID) || !d.keep(4) && d.skip())
 		case "presences":
-			ok = seen(set[:], 5) && decSlice(d, &p.Presences, decPresence)
+			ok = seen(set[:], 5) && (d.keep(5) && decSlice(d, &p.Presences, decPresence) || !d.keep(5) && d.skip())
 		case "nonce":
-			ok = seen(set[:], 6) && decStr(d, &p.Nonce)
+			ok = seen(set[:], 6) && (d.keep(6) && decStr(d, &p.Nonce) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decGuildMembersChunkFields) && d.skip()
 		}
@@ -1800,37 +1972,37 @@ func decGuildMemberAdd(d *dec, p *discord.GuildMemberAdd) bool {
 		}
 		switch string(k) {
 		case "user":
-			ok = seen(set[:], 0) && decPtr(d, &p.Member.User, decUser)
+			ok = seen(set[:], 0) && (d.keep(0) && decPtr(d, &p.Member.User, decUser) || !d.keep(0) && d.skip())
 		case "nick":
-			ok = seen(set[:], 1) && decStrPtr(d, &p.Member.Nick)
+			ok = seen(set[:], 1) && (d.keep(1) && decStrPtr(d, &p.Member.Nick) || !d.keep(1) && d.skip())
 		case "avatar":
-			ok = seen(set[:], 2) && decStrPtr(d, &p.Member.Avatar)
+			ok = seen(set[:], 2) && (d.keep(2) && decStrPtr(d, &p.Member.Avatar) || !d.keep(2) && d.skip())
 		case "banner":
-			ok = seen(set[:], 3) && decStrPtr(d, &p.Member.Banner)
+			ok = seen(set[:], 3) && (d.keep(3) && decStrPtr(d, &p.Member.Banner) || !d.keep(3) && d.skip())
 		case "roles":
-			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Member.Roles, decID) || !d.keep(4) && d.skip())
 		case "joined_at":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Member.JoinedAt)
+			ok = seen(set[:], 5) && (d.keep(5) && leafJSON(d, &p.Member.JoinedAt) || !d.keep(5) && d.skip())
 		case "premium_since":
-			ok = seen(set[:], 6) && decPtr(d, &p.Member.PremiumSince, leafJSON)
+			ok = seen(set[:], 6) && (d.keep(6) && decPtr(d, &p.Member.PremiumSince, leafJSON) || !d.keep(6) && d.skip())
 		case "deaf":
-			ok = seen(set[:], 7) && decBool(d, &p.Member.Deaf)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Member.Deaf) || !d.keep(7) && d.skip())
 		case "mute":
-			ok = seen(set[:], 8) && decBool(d, &p.Member.Mute)
+			ok = seen(set[:], 8) && (d.keep(8) && decBool(d, &p.Member.Mute) || !d.keep(8) && d.skip())
 		case "flags":
-			ok = seen(set[:], 9) && decUint(d, &p.Member.Flags)
+			ok = seen(set[:], 9) && (d.keep(9) && decUint(d, &p.Member.Flags) || !d.keep(9) && d.skip())
 		case "pending":
-			ok = seen(set[:], 10) && decBool(d, &p.Member.Pending)
+			ok = seen(set[:], 10) && (d.keep(10) && decBool(d, &p.Member.Pending) || !d.keep(10) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 11) && leafJSON(d, &p.Member.Permissions)
+			ok = seen(set[:], 11) && (d.keep(11) && leafJSON(d, &p.Member.Permissions) || !d.keep(11) && d.skip())
 		case "communication_disabled_until":
-			ok = seen(set[:], 12) && decPtr(d, &p.Member.CommunicationDisabledUntil, leafJSON)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.Member.CommunicationDisabledUntil, leafJSON) || !d.keep(12) && d.skip())
 		case "avatar_decoration_data":
-			ok = seen(set[:], 13) && decPtr(d, &p.Member.AvatarDecorationData, decAvatarDecorationData)
+			ok = seen(set[:], 13) && (d.keep(13) && decPtr(d, &p.Member.AvatarDecorationData, decAvatarDecorationData) || !d.keep(13) && d.skip())
 		case "collectibles":
-			ok = seen(set[:], 14) && decPtr(d, &p.Member.Collectibles, decCollectibles)
+			ok = seen(set[:], 14) && (d.keep(14) && decPtr(d, &p.Member.Collectibles, decCollectibles) || !d.keep(14) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 15) && decID(d, &p.GuildID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.GuildID) || !d.keep(15) && d.skip())
 		default:
 			ok = unknown(k, decGuildMemberAddFields) && d.skip()
 		}
@@ -1864,9 +2036,9 @@ func decGuildMemberRemove(d *dec, p *discord.GuildMemberRemove) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "user":
-			ok = seen(set[:], 1) && decUser(d, &p.User)
+			ok = seen(set[:], 1) && (d.keep(1) && decUser(d, &p.User) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildMemberRemoveFields) && d.skip()
 		}
@@ -1900,37 +2072,37 @@ func decGuildMemberUpdate(d *dec, p *discord.GuildMemberUpdate) bool {
 		}
 		switch string(k) {
 		case "user":
-			ok = seen(set[:], 0) && decPtr(d, &p.Member.User, decUser)
+			ok = seen(set[:], 0) && (d.keep(0) && decPtr(d, &p.Member.User, decUser) || !d.keep(0) && d.skip())
 		case "nick":
-			ok = seen(set[:], 1) && decStrPtr(d, &p.Member.Nick)
+			ok = seen(set[:], 1) && (d.keep(1) && decStrPtr(d, &p.Member.Nick) || !d.keep(1) && d.skip())
 		case "avatar":
-			ok = seen(set[:], 2) && decStrPtr(d, &p.Member.Avatar)
+			ok = seen(set[:], 2) && (d.keep(2) && decStrPtr(d, &p.Member.Avatar) || !d.keep(2) && d.skip())
 		case "banner":
-			ok = seen(set[:], 3) && decStrPtr(d, &p.Member.Banner)
+			ok = seen(set[:], 3) && (d.keep(3) && decStrPtr(d, &p.Member.Banner) || !d.keep(3) && d.skip())
 		case "roles":
-			ok = seen(set[:], 4) && decSlice(d, &p.Member.Roles, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Member.Roles, decID) || !d.keep(4) && d.skip())
 		case "joined_at":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Member.JoinedAt)
+			ok = seen(set[:], 5) && (d.keep(5) && leafJSON(d, &p.Member.JoinedAt) || !d.keep(5) && d.skip())
 		case "premium_since":
-			ok = seen(set[:], 6) && decPtr(d, &p.Member.PremiumSince, leafJSON)
+			ok = seen(set[:], 6) && (d.keep(6) && decPtr(d, &p.Member.PremiumSince, leafJSON) || !d.keep(6) && d.skip())
 		case "deaf":
-			ok = seen(set[:], 7) && decBool(d, &p.Member.Deaf)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Member.Deaf) || !d.keep(7) && d.skip())
 		case "mute":
-			ok = seen(set[:], 8) && decBool(d, &p.Member.Mute)
+			ok = seen(set[:], 8) && (d.keep(8) && decBool(d, &p.Member.Mute) || !d.keep(8) && d.skip())
 		case "flags":
-			ok = seen(set[:], 9) && decUint(d, &p.Member.Flags)
+			ok = seen(set[:], 9) && (d.keep(9) && decUint(d, &p.Member.Flags) || !d.keep(9) && d.skip())
 		case "pending":
-			ok = seen(set[:], 10) && decBool(d, &p.Member.Pending)
+			ok = seen(set[:], 10) && (d.keep(10) && decBool(d, &p.Member.Pending) || !d.keep(10) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 11) && leafJSON(d, &p.Member.Permissions)
+			ok = seen(set[:], 11) && (d.keep(11) && leafJSON(d, &p.Member.Permissions) || !d.keep(11) && d.skip())
 		case "communication_disabled_until":
-			ok = seen(set[:], 12) && decPtr(d, &p.Member.CommunicationDisabledUntil, leafJSON)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.Member.CommunicationDisabledUntil, leafJSON) || !d.keep(12) && d.skip())
 		case "avatar_decoration_data":
-			ok = seen(set[:], 13) && decPtr(d, &p.Member.AvatarDecorationData, decAvatarDecorationData)
+			ok = seen(set[:], 13) && (d.keep(13) && decPtr(d, &p.Member.AvatarDecorationData, decAvatarDecorationData) || !d.keep(13) && d.skip())
 		case "collectibles":
-			ok = seen(set[:], 14) && decPtr(d, &p.Member.Collectibles, decCollectibles)
+			ok = seen(set[:], 14) && (d.keep(14) && decPtr(d, &p.Member.Collectibles, decCollectibles) || !d.keep(14) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 15) && decID(d, &p.GuildID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.GuildID) || !d.keep(15) && d.skip())
 		default:
 			ok = unknown(k, decGuildMemberUpdateFields) && d.skip()
 		}
@@ -1964,9 +2136,9 @@ func decGuildRoleCreate(d *dec, p *discord.GuildRoleCreate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "role":
-			ok = seen(set[:], 1) && decRole(d, &p.Role)
+			ok = seen(set[:], 1) && (d.keep(1) && decRole(d, &p.Role) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildRoleCreateFields) && d.skip()
 		}
@@ -2000,9 +2172,9 @@ func decGuildRoleDelete(d *dec, p *discord.GuildRoleDelete) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "role_id":
-			ok = seen(set[:], 1) && decID(d, &p.RoleID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.RoleID) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildRoleDeleteFields) && d.skip()
 		}
@@ -2036,9 +2208,9 @@ func decGuildRoleUpdate(d *dec, p *discord.GuildRoleUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "role":
-			ok = seen(set[:], 1) && decRole(d, &p.Role)
+			ok = seen(set[:], 1) && (d.keep(1) && decRole(d, &p.Role) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildRoleUpdateFields) && d.skip()
 		}
@@ -2072,43 +2244,43 @@ func decGuildScheduledEventCreate(d *dec, p *discord.GuildScheduledEventCreate) 
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ScheduledEvent.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ScheduledEvent.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.ScheduledEvent.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ScheduledEvent.GuildID) || !d.keep(1) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 2) && decID(d, &p.ScheduledEvent.ChannelID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.ScheduledEvent.ChannelID) || !d.keep(2) && d.skip())
 		case "creator_id":
-			ok = seen(set[:], 3) && decID(d, &p.ScheduledEvent.CreatorID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.ScheduledEvent.CreatorID) || !d.keep(3) && d.skip())
 		case "name":
-			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
+			ok = seen(set[:], 4) && (d.keep(4) && decStr(d, &p.ScheduledEvent.Name) || !d.keep(4) && d.skip())
 		case "description":
-			ok = seen(set[:], 5) && decStrPtr(d, &p.ScheduledEvent.Description)
+			ok = seen(set[:], 5) && (d.keep(5) && decStrPtr(d, &p.ScheduledEvent.Description) || !d.keep(5) && d.skip())
 		case "scheduled_start_time":
-			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime)
+			ok = seen(set[:], 6) && (d.keep(6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime) || !d.keep(6) && d.skip())
 		case "scheduled_end_time":
-			ok = seen(set[:], 7) && decPtr(d, &p.ScheduledEvent.ScheduledEndTime, leafJSON)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.ScheduledEvent.ScheduledEndTime, leafJSON) || !d.keep(7) && d.skip())
 		case "privacy_level":
-			ok = seen(set[:], 8) && decInt(d, &p.ScheduledEvent.PrivacyLevel)
+			ok = seen(set[:], 8) && (d.keep(8) && decInt(d, &p.ScheduledEvent.PrivacyLevel) || !d.keep(8) && d.skip())
 		case "status":
-			ok = seen(set[:], 9) && decInt(d, &p.ScheduledEvent.Status)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.ScheduledEvent.Status) || !d.keep(9) && d.skip())
 		case "entity_type":
-			ok = seen(set[:], 10) && decInt(d, &p.ScheduledEvent.EntityType)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.ScheduledEvent.EntityType) || !d.keep(10) && d.skip())
 		case "entity_id":
-			ok = seen(set[:], 11) && decID(d, &p.ScheduledEvent.EntityID)
+			ok = seen(set[:], 11) && (d.keep(11) && decID(d, &p.ScheduledEvent.EntityID) || !d.keep(11) && d.skip())
 		case "entity_metadata":
-			ok = seen(set[:], 12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata) || !d.keep(12) && d.skip())
 		case "creator":
-			ok = seen(set[:], 13) && decPtr(d, &p.ScheduledEvent.Creator, decUser)
+			ok = seen(set[:], 13) && (d.keep(13) && decPtr(d, &p.ScheduledEvent.Creator, decUser) || !d.keep(13) && d.skip())
 		case "user_count":
-			ok = seen(set[:], 14) && decInt(d, &p.ScheduledEvent.UserCount)
+			ok = seen(set[:], 14) && (d.keep(14) && decInt(d, &p.ScheduledEvent.UserCount) || !d.keep(14) && d.skip())
 		case "image":
-			ok = seen(set[:], 15) && decStrPtr(d, &p.ScheduledEvent.Image)
+			ok = seen(set[:], 15) && (d.keep(15) && decStrPtr(d, &p.ScheduledEvent.Image) || !d.keep(15) && d.skip())
 		case "recurrence_rule":
-			ok = seen(set[:], 16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule)
+			ok = seen(set[:], 16) && (d.keep(16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule) || !d.keep(16) && d.skip())
 		case "guild_scheduled_event_exceptions":
-			ok = seen(set[:], 17) && decSlice(d, &p.ScheduledEvent.GuildScheduledEventExceptions, decGuildScheduledEventException)
+			ok = seen(set[:], 17) && (d.keep(17) && decSlice(d, &p.ScheduledEvent.GuildScheduledEventExceptions, decGuildScheduledEventException) || !d.keep(17) && d.skip())
 		case "user_rsvp":
-			ok = seen(set[:], 18) && decPtr(d, &p.ScheduledEvent.UserRSVP, decScheduledEventUser)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.ScheduledEvent.UserRSVP, decScheduledEventUser) || !d.keep(18) && d.skip())
 		default:
 			ok = unknown(k, decGuildScheduledEventCreateFields) && d.skip()
 		}
@@ -2142,43 +2314,43 @@ func decGuildScheduledEventDelete(d *dec, p *discord.GuildScheduledEventDelete) 
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ScheduledEvent.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ScheduledEvent.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.ScheduledEvent.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ScheduledEvent.GuildID) || !d.keep(1) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 2) && decID(d, &p.ScheduledEvent.ChannelID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.ScheduledEvent.ChannelID) || !d.keep(2) && d.skip())
 		case "creator_id":
-			ok = seen(set[:], 3) && decID(d, &p.ScheduledEvent.CreatorID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.ScheduledEvent.CreatorID) || !d.keep(3) && d.skip())
 		case "name":
-			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
+			ok = seen(set[:], 4) && (d.keep(4) && decStr(d, &p.ScheduledEvent.Name) || !d.keep(4) && d.skip())
 		case "description":
-			ok = seen(set[:], 5) && decStrPtr(d, &p.ScheduledEvent.Description)
+			ok = seen(set[:], 5) && (d.keep(5) && decStrPtr(d, &p.ScheduledEvent.Description) || !d.keep(5) && d.skip())
 		case "scheduled_start_time":
-			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime)
+			ok = seen(set[:], 6) && (d.keep(6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime) || !d.keep(6) && d.skip())
 		case "scheduled_end_time":
-			ok = seen(set[:], 7) && decPtr(d, &p.ScheduledEvent.ScheduledEndTime, leafJSON)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.ScheduledEvent.ScheduledEndTime, leafJSON) || !d.keep(7) && d.skip())
 		case "privacy_level":
-			ok = seen(set[:], 8) && decInt(d, &p.ScheduledEvent.PrivacyLevel)
+			ok = seen(set[:], 8) && (d.keep(8) && decInt(d, &p.ScheduledEvent.PrivacyLevel) || !d.keep(8) && d.skip())
 		case "status":
-			ok = seen(set[:], 9) && decInt(d, &p.ScheduledEvent.Status)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.ScheduledEvent.Status) || !d.keep(9) && d.skip())
 		case "entity_type":
-			ok = seen(set[:], 10) && decInt(d, &p.ScheduledEvent.EntityType)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.ScheduledEvent.EntityType) || !d.keep(10) && d.skip())
 		case "entity_id":
-			ok = seen(set[:], 11) && decID(d, &p.ScheduledEvent.EntityID)
+			ok = seen(set[:], 11) && (d.keep(11) && decID(d, &p.ScheduledEvent.EntityID) || !d.keep(11) && d.skip())
 		case "entity_metadata":
-			ok = seen(set[:], 12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata) || !d.keep(12) && d.skip())
 		case "creator":
-			ok = seen(set[:], 13) && decPtr(d, &p.ScheduledEvent.Creator, decUser)
+			ok = seen(set[:], 13) && (d.keep(13) && decPtr(d, &p.ScheduledEvent.Creator, decUser) || !d.keep(13) && d.skip())
 		case "user_count":
-			ok = seen(set[:], 14) && decInt(d, &p.ScheduledEvent.UserCount)
+			ok = seen(set[:], 14) && (d.keep(14) && decInt(d, &p.ScheduledEvent.UserCount) || !d.keep(14) && d.skip())
 		case "image":
-			ok = seen(set[:], 15) && decStrPtr(d, &p.ScheduledEvent.Image)
+			ok = seen(set[:], 15) && (d.keep(15) && decStrPtr(d, &p.ScheduledEvent.Image) || !d.keep(15) && d.skip())
 		case "recurrence_rule":
-			ok = seen(set[:], 16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule)
+			ok = seen(set[:], 16) && (d.keep(16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule) || !d.keep(16) && d.skip())
 		case "guild_scheduled_event_exceptions":
-			ok = seen(set[:], 17) && decSlice(d, &p.ScheduledEvent.GuildScheduledEventExceptions, decGuildScheduledEventException)
+			ok = seen(set[:], 17) && (d.keep(17) && decSlice(d, &p.ScheduledEvent.GuildScheduledEventExceptions, decGuildScheduledEventException) || !d.keep(17) && d.skip())
 		case "user_rsvp":
-			ok = seen(set[:], 18) && decPtr(d, &p.ScheduledEvent.UserRSVP, decScheduledEventUser)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.ScheduledEvent.UserRSVP, decScheduledEventUser) || !d.keep(18) && d.skip())
 		default:
 			ok = unknown(k, decGuildScheduledEventDeleteFields) && d.skip()
 		}
@@ -2212,43 +2384,43 @@ func decGuildScheduledEventUpdate(d *dec, p *discord.GuildScheduledEventUpdate) 
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ScheduledEvent.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ScheduledEvent.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.ScheduledEvent.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ScheduledEvent.GuildID) || !d.keep(1) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 2) && decID(d, &p.ScheduledEvent.ChannelID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.ScheduledEvent.ChannelID) || !d.keep(2) && d.skip())
 		case "creator_id":
-			ok = seen(set[:], 3) && decID(d, &p.ScheduledEvent.CreatorID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.ScheduledEvent.CreatorID) || !d.keep(3) && d.skip())
 		case "name":
-			ok = seen(set[:], 4) && decStr(d, &p.ScheduledEvent.Name)
+			ok = seen(set[:], 4) && (d.keep(4) && decStr(d, &p.ScheduledEvent.Name) || !d.keep(4) && d.skip())
 		case "description":
-			ok = seen(set[:], 5) && decStrPtr(d, &p.ScheduledEvent.Description)
+			ok = seen(set[:], 5) && (d.keep(5) && decStrPtr(d, &p.ScheduledEvent.Description) || !d.keep(5) && d.skip())
 		case "scheduled_start_time":
-			ok = seen(set[:], 6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime)
+			ok = seen(set[:], 6) && (d.keep(6) && leafJSON(d, &p.ScheduledEvent.ScheduledStartTime) || !d.keep(6) && d.skip())
 		case "scheduled_end_time":
-			ok = seen(set[:], 7) && decPtr(d, &p.ScheduledEvent.ScheduledEndTime, leafJSON)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.ScheduledEvent.ScheduledEndTime, leafJSON) || !d.keep(7) && d.skip())
 		case "privacy_level":
-			ok = seen(set[:], 8) && decInt(d, &p.ScheduledEvent.PrivacyLevel)
+			ok = seen(set[:], 8) && (d.keep(8) && decInt(d, &p.ScheduledEvent.PrivacyLevel) || !d.keep(8) && d.skip())
 		case "status":
-			ok = seen(set[:], 9) && decInt(d, &p.ScheduledEvent.Status)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.ScheduledEvent.Status) || !d.keep(9) && d.skip())
 		case "entity_type":
-			ok = seen(set[:], 10) && decInt(d, &p.ScheduledEvent.EntityType)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.ScheduledEvent.EntityType) || !d.keep(10) && d.skip())
 		case "entity_id":
-			ok = seen(set[:], 11) && decID(d, &p.ScheduledEvent.EntityID)
+			ok = seen(set[:], 11) && (d.keep(11) && decID(d, &p.ScheduledEvent.EntityID) || !d.keep(11) && d.skip())
 		case "entity_metadata":
-			ok = seen(set[:], 12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.ScheduledEvent.EntityMetadata, decScheduledEventEntityMetadata) || !d.keep(12) && d.skip())
 		case "creator":
-			ok = seen(set[:], 13) && decPtr(d, &p.ScheduledEvent.Creator, decUser)
+			ok = seen(set[:], 13) && (d.keep(13) && decPtr(d, &p.ScheduledEvent.Creator, decUser) || !d.keep(13) && d.skip())
 		case "user_count":
-			ok = seen(set[:], 14) && decInt(d, &p.ScheduledEvent.UserCount)
+			ok = seen(set[:], 14) && (d.keep(14) && decInt(d, &p.ScheduledEvent.UserCount) || !d.keep(14) && d.skip())
 		case "image":
-			ok = seen(set[:], 15) && decStrPtr(d, &p.ScheduledEvent.Image)
+			ok = seen(set[:], 15) && (d.keep(15) && decStrPtr(d, &p.ScheduledEvent.Image) || !d.keep(15) && d.skip())
 		case "recurrence_rule":
-			ok = seen(set[:], 16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule)
+			ok = seen(set[:], 16) && (d.keep(16) && leafJSON(d, &p.ScheduledEvent.RecurrenceRule) || !d.keep(16) && d.skip())
 		case "guild_scheduled_event_exceptions":
-			ok = seen(set[:], 17) && decSlice(d, &p.ScheduledEvent.GuildScheduledEventExceptions, decGuildScheduledEventException)
+			ok = seen(set[:], 17) && (d.keep(17) && decSlice(d, &p.ScheduledEvent.GuildScheduledEventExceptions, decGuildScheduledEventException) || !d.keep(17) && d.skip())
 		case "user_rsvp":
-			ok = seen(set[:], 18) && decPtr(d, &p.ScheduledEvent.UserRSVP, decScheduledEventUser)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.ScheduledEvent.UserRSVP, decScheduledEventUser) || !d.keep(18) && d.skip())
 		default:
 			ok = unknown(k, decGuildScheduledEventUpdateFields) && d.skip()
 		}
@@ -2282,11 +2454,11 @@ func decGuildScheduledEventUserAdd(d *dec, p *discord.GuildScheduledEventUserAdd
 		}
 		switch string(k) {
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildScheduledEventID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildScheduledEventID) || !d.keep(0) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 1) && decID(d, &p.UserID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.UserID) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.GuildID) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decGuildScheduledEventUserAddFields) && d.skip()
 		}
@@ -2320,11 +2492,11 @@ func decGuildScheduledEventUserRemove(d *dec, p *discord.GuildScheduledEventUser
 		}
 		switch string(k) {
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildScheduledEventID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildScheduledEventID) || !d.keep(0) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 1) && decID(d, &p.UserID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.UserID) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.GuildID) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decGuildScheduledEventUserRemoveFields) && d.skip()
 		}
@@ -2358,9 +2530,9 @@ func decGuildSoundboardSoundsUpdate(d *dec, p *discord.GuildSoundboardSoundsUpda
 		}
 		switch string(k) {
 		case "soundboard_sounds":
-			ok = seen(set[:], 0) && decSlice(d, &p.SoundboardSounds, decSoundboardSound)
+			ok = seen(set[:], 0) && (d.keep(0) && decSlice(d, &p.SoundboardSounds, decSoundboardSound) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildSoundboardSoundsUpdateFields) && d.skip()
 		}
@@ -2394,21 +2566,21 @@ func decGuildSoundboardSoundCreate(d *dec, p *discord.GuildSoundboardSoundCreate
 		}
 		switch string(k) {
 		case "name":
-			ok = seen(set[:], 0) && decStr(d, &p.SoundboardSound.Name)
+			ok = seen(set[:], 0) && (d.keep(0) && decStr(d, &p.SoundboardSound.Name) || !d.keep(0) && d.skip())
 		case "sound_id":
-			ok = seen(set[:], 1) && decID(d, &p.SoundboardSound.SoundID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.SoundboardSound.SoundID) || !d.keep(1) && d.skip())
 		case "volume":
-			ok = seen(set[:], 2) && decFloat(d, &p.SoundboardSound.Volume)
+			ok = seen(set[:], 2) && (d.keep(2) && decFloat(d, &p.SoundboardSound.Volume) || !d.keep(2) && d.skip())
 		case "emoji_id":
-			ok = seen(set[:], 3) && decID(d, &p.SoundboardSound.EmojiID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.SoundboardSound.EmojiID) || !d.keep(3) && d.skip())
 		case "emoji_name":
-			ok = seen(set[:], 4) && decStrPtr(d, &p.SoundboardSound.EmojiName)
+			ok = seen(set[:], 4) && (d.keep(4) && decStrPtr(d, &p.SoundboardSound.EmojiName) || !d.keep(4) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 5) && decID(d, &p.SoundboardSound.GuildID)
+			ok = seen(set[:], 5) && (d.keep(5) && decID(d, &p.SoundboardSound.GuildID) || !d.keep(5) && d.skip())
 		case "available":
-			ok = seen(set[:], 6) && decBool(d, &p.SoundboardSound.Available)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.SoundboardSound.Available) || !d.keep(6) && d.skip())
 		case "user":
-			ok = seen(set[:], 7) && decPtr(d, &p.SoundboardSound.User, decUser)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.SoundboardSound.User, decUser) || !d.keep(7) && d.skip())
 		default:
 			ok = unknown(k, decGuildSoundboardSoundCreateFields) && d.skip()
 		}
@@ -2442,9 +2614,9 @@ func decGuildSoundboardSoundDelete(d *dec, p *discord.GuildSoundboardSoundDelete
 		}
 		switch string(k) {
 		case "sound_id":
-			ok = seen(set[:], 0) && decID(d, &p.SoundID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.SoundID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildSoundboardSoundDeleteFields) && d.skip()
 		}
@@ -2478,21 +2650,21 @@ func decGuildSoundboardSoundUpdate(d *dec, p *discord.GuildSoundboardSoundUpdate
 		}
 		switch string(k) {
 		case "name":
-			ok = seen(set[:], 0) && decStr(d, &p.SoundboardSound.Name)
+			ok = seen(set[:], 0) && (d.keep(0) && decStr(d, &p.SoundboardSound.Name) || !d.keep(0) && d.skip())
 		case "sound_id":
-			ok = seen(set[:], 1) && decID(d, &p.SoundboardSound.SoundID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.SoundboardSound.SoundID) || !d.keep(1) && d.skip())
 		case "volume":
-			ok = seen(set[:], 2) && decFloat(d, &p.SoundboardSound.Volume)
+			ok = seen(set[:], 2) && (d.keep(2) && decFloat(d, &p.SoundboardSound.Volume) || !d.keep(2) && d.skip())
 		case "emoji_id":
-			ok = seen(set[:], 3) && decID(d, &p.SoundboardSound.EmojiID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.SoundboardSound.EmojiID) || !d.keep(3) && d.skip())
 		case "emoji_name":
-			ok = seen(set[:], 4) && decStrPtr(d, &p.SoundboardSound.EmojiName)
+			ok = seen(set[:], 4) && (d.keep(4) && decStrPtr(d, &p.SoundboardSound.EmojiName) || !d.keep(4) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 5) && decID(d, &p.SoundboardSound.GuildID)
+			ok = seen(set[:], 5) && (d.keep(5) && decID(d, &p.SoundboardSound.GuildID) || !d.keep(5) && d.skip())
 		case "available":
-			ok = seen(set[:], 6) && decBool(d, &p.SoundboardSound.Available)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.SoundboardSound.Available) || !d.keep(6) && d.skip())
 		case "user":
-			ok = seen(set[:], 7) && decPtr(d, &p.SoundboardSound.User, decUser)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.SoundboardSound.User, decUser) || !d.keep(7) && d.skip())
 		default:
 			ok = unknown(k, decGuildSoundboardSoundUpdateFields) && d.skip()
 		}
@@ -2526,9 +2698,9 @@ func decGuildStickersUpdate(d *dec, p *discord.GuildStickersUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "stickers":
-			ok = seen(set[:], 1) && decSlice(d, &p.Stickers, decSticker)
+			ok = seen(set[:], 1) && (d.keep(1) && decSlice(d, &p.Stickers, decSticker) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decGuildStickersUpdateFields) && d.skip()
 		}
@@ -2562,99 +2734,99 @@ func decGuildUpdate(d *dec, p *discord.GuildUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Guild.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Guild.ID) || !d.keep(0) && d.skip())
 		case "name":
-			ok = seen(set[:], 1) && decStr(d, &p.Guild.Name)
+			ok = seen(set[:], 1) && (d.keep(1) && decStr(d, &p.Guild.Name) || !d.keep(1) && d.skip())
 		case "icon":
-			ok = seen(set[:], 2) && decStrPtr(d, &p.Guild.Icon)
+			ok = seen(set[:], 2) && (d.keep(2) && decStrPtr(d, &p.Guild.Icon) || !d.keep(2) && d.skip())
 		case "icon_hash":
-			ok = seen(set[:], 3) && decStrPtr(d, &p.Guild.IconHash)
+			ok = seen(set[:], 3) && (d.keep(3) && decStrPtr(d, &p.Guild.IconHash) || !d.keep(3) && d.skip())
 		case "splash":
-			ok = seen(set[:], 4) && decStrPtr(d, &p.Guild.Splash)
+			ok = seen(set[:], 4) && (d.keep(4) && decStrPtr(d, &p.Guild.Splash) || !d.keep(4) && d.skip())
 		case "discovery_splash":
-			ok = seen(set[:], 5) && decStrPtr(d, &p.Guild.DiscoverySplash)
+			ok = seen(set[:], 5) && (d.keep(5) && decStrPtr(d, &p.Guild.DiscoverySplash) || !d.keep(5) && d.skip())
 		case "owner":
-			ok = seen(set[:], 6) && decBool(d, &p.Guild.Owner)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.Guild.Owner) || !d.keep(6) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 7) && decID(d, &p.Guild.OwnerID)
+			ok = seen(set[:], 7) && (d.keep(7) && decID(d, &p.Guild.OwnerID) || !d.keep(7) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 8) && leafJSON(d, &p.Guild.Permissions)
+			ok = seen(set[:], 8) && (d.keep(8) && leafJSON(d, &p.Guild.Permissions) || !d.keep(8) && d.skip())
 		case "region":
-			ok = seen(set[:], 9) && decStrPtr(d, &p.Guild.Region)
+			ok = seen(set[:], 9) && (d.keep(9) && decStrPtr(d, &p.Guild.Region) || !d.keep(9) && d.skip())
 		case "afk_channel_id":
-			ok = seen(set[:], 10) && decID(d, &p.Guild.AFKChannelID)
+			ok = seen(set[:], 10) && (d.keep(10) && decID(d, &p.Guild.AFKChannelID) || !d.keep(10) && d.skip())
 		case "afk_timeout":
-			ok = seen(set[:], 11) && decInt(d, &p.Guild.AFKTimeout)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Guild.AFKTimeout) || !d.keep(11) && d.skip())
 		case "widget_enabled":
-			ok = seen(set[:], 12) && decBool(d, &p.Guild.WidgetEnabled)
+			ok = seen(set[:], 12) && (d.keep(12) && decBool(d, &p.Guild.WidgetEnabled) || !d.keep(12) && d.skip())
 		case "widget_channel_id":
-			ok = seen(set[:], 13) && decID(d, &p.Guild.WidgetChannelID)
+			ok = seen(set[:], 13) && (d.keep(13) && decID(d, &p.Guild.WidgetChannelID) || !d.keep(13) && d.skip())
 		case "verification_level":
-			ok = seen(set[:], 14) && decInt(d, &p.Guild.VerificationLevel)
+			ok = seen(set[:], 14) && (d.keep(14) && decInt(d, &p.Guild.VerificationLevel) || !d.keep(14) && d.skip())
 		case "default_message_notifications":
-			ok = seen(set[:], 15) && decInt(d, &p.Guild.DefaultMessageNotifications)
+			ok = seen(set[:], 15) && (d.keep(15) && decInt(d, &p.Guild.DefaultMessageNotifications) || !d.keep(15) && d.skip())
 		case "explicit_content_filter":
-			ok = seen(set[:], 16) && decInt(d, &p.Guild.ExplicitContentFilter)
+			ok = seen(set[:], 16) && (d.keep(16) && decInt(d, &p.Guild.ExplicitContentFilter) || !d.keep(16) && d.skip())
 		case "roles":
-			ok = seen(set[:], 17) && decSlice(d, &p.Guild.Roles, decRole)
+			ok = seen(set[:], 17) && (d.keep(17) && decSlice(d, &p.Guild.Roles, decRole) || !d.keep(17) && d.skip())
 		case "emojis":
-			ok = seen(set[:], 18) && decSlice(d, &p.Guild.Emojis, decEmoji)
+			ok = seen(set[:], 18) && (d.keep(18) && decSlice(d, &p.Guild.Emojis, decEmoji) || !d.keep(18) && d.skip())
 		case "features":
-			ok = seen(set[:], 19) && decSlice(d, &p.Guild.Features, decStr)
+			ok = seen(set[:], 19) && (d.keep(19) && decSlice(d, &p.Guild.Features, decStr) || !d.keep(19) && d.skip())
 		case "mfa_level":
-			ok = seen(set[:], 20) && decInt(d, &p.Guild.MFALevel)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Guild.MFALevel) || !d.keep(20) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 21) && decID(d, &p.Guild.ApplicationID)
+			ok = seen(set[:], 21) && (d.keep(21) && decID(d, &p.Guild.ApplicationID) || !d.keep(21) && d.skip())
 		case "system_channel_id":
-			ok = seen(set[:], 22) && decID(d, &p.Guild.SystemChannelID)
+			ok = seen(set[:], 22) && (d.keep(22) && decID(d, &p.Guild.SystemChannelID) || !d.keep(22) && d.skip())
 		case "system_channel_flags":
-			ok = seen(set[:], 23) && decUint(d, &p.Guild.SystemChannelFlags)
+			ok = seen(set[:], 23) && (d.keep(23) && decUint(d, &p.Guild.SystemChannelFlags) || !d.keep(23) && d.skip())
 		case "rules_channel_id":
-			ok = seen(set[:], 24) && decID(d, &p.Guild.RulesChannelID)
+			ok = seen(set[:], 24) && (d.keep(24) && decID(d, &p.Guild.RulesChannelID) || !d.keep(24) && d.skip())
 		case "max_presences":
-			ok = seen(set[:], 25) && decPtr(d, &p.Guild.MaxPresences, decInt)
+			ok = seen(set[:], 25) && (d.keep(25) && decPtr(d, &p.Guild.MaxPresences, decInt) || !d.keep(25) && d.skip())
 		case "max_members":
-			ok = seen(set[:], 26) && decInt(d, &p.Guild.MaxMembers)
+			ok = seen(set[:], 26) && (d.keep(26) && decInt(d, &p.Guild.MaxMembers) || !d.keep(26) && d.skip())
 		case "vanity_url_code":
-			ok = seen(set[:], 27) && decStrPtr(d, &p.Guild.VanityURLCode)
+			ok = seen(set[:], 27) && (d.keep(27) && decStrPtr(d, &p.Guild.VanityURLCode) || !d.keep(27) && d.skip())
 		case "description":
-			ok = seen(set[:], 28) && decStrPtr(d, &p.Guild.Description)
+			ok = seen(set[:], 28) && (d.keep(28) && decStrPtr(d, &p.Guild.Description) || !d.keep(28) && d.skip())
 		case "banner":
-			ok = seen(set[:], 29) && decStrPtr(d, &p.Guild.Banner)
+			ok = seen(set[:], 29) && (d.keep(29) && decStrPtr(d, &p.Guild.Banner) || !d.keep(29) && d.skip())
 		case "premium_tier":
-			ok = seen(set[:], 30) && decInt(d, &p.Guild.PremiumTier)
+			ok = seen(set[:], 30) && (d.keep(30) && decInt(d, &p.Guild.PremiumTier) || !d.keep(30) && d.skip())
 		case "premium_subscription_count":
-			ok = seen(set[:], 31) && decInt(d, &p.Guild.PremiumSubscriptionCount)
+			ok = seen(set[:], 31) && (d.keep(31) && decInt(d, &p.Guild.PremiumSubscriptionCount) || !d.keep(31) && d.skip())
 		case "preferred_locale":
-			ok = seen(set[:], 32) && decStr(d, &p.Guild.PreferredLocale)
+			ok = seen(set[:], 32) && (d.keep(32) && decStr(d, &p.Guild.PreferredLocale) || !d.keep(32) && d.skip())
 		case "public_updates_channel_id":
-			ok = seen(set[:], 33) && decID(d, &p.Guild.PublicUpdatesChannelID)
+			ok = seen(set[:], 33) && (d.keep(33) && decID(d, &p.Guild.PublicUpdatesChannelID) || !d.keep(33) && d.skip())
 		case "max_video_channel_users":
-			ok = seen(set[:], 34) && decInt(d, &p.Guild.MaxVideoChannelUsers)
+			ok = seen(set[:], 34) && (d.keep(34) && decInt(d, &p.Guild.MaxVideoChannelUsers) || !d.keep(34) && d.skip())
 		case "max_stage_video_channel_users":
-			ok = seen(set[:], 35) && decInt(d, &p.Guild.MaxStageVideoChannelUsers)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Guild.MaxStageVideoChannelUsers) || !d.keep(35) && d.skip())
 		case "approximate_member_count":
-			ok = seen(set[:], 36) && decInt(d, &p.Guild.ApproximateMemberCount)
+			ok = seen(set[:], 36) && (d.keep(36) && decInt(d, &p.Guild.ApproximateMemberCount) || !d.keep(36) && d.skip())
 		case "approximate_presence_count":
-			ok = seen(set[:], 37) && decInt(d, &p.Guild.ApproximatePresenceCount)
+			ok = seen(set[:], 37) && (d.keep(37) && decInt(d, &p.Guild.ApproximatePresenceCount) || !d.keep(37) && d.skip())
 		case "welcome_screen":
-			ok = seen(set[:], 38) && decPtr(d, &p.Guild.WelcomeScreen, decWelcomeScreen)
+			ok = seen(set[:], 38) && (d.keep(38) && decPtr(d, &p.Guild.WelcomeScreen, decWelcomeScreen) || !d.keep(38) && d.skip())
 		case "nsfw_level":
-			ok = seen(set[:], 39) && decInt(d, &p.Guild.NSFWLevel)
+			ok = seen(set[:], 39) && (d.keep(39) && decInt(d, &p.Guild.NSFWLevel) || !d.keep(39) && d.skip())
 		case "stickers":
-			ok = seen(set[:], 40) && decSlice(d, &p.Guild.Stickers, decSticker)
+			ok = seen(set[:], 40) && (d.keep(40) && decSlice(d, &p.Guild.Stickers, decSticker) || !d.keep(40) && d.skip())
 		case "premium_progress_bar_enabled":
-			ok = seen(set[:], 41) && decBool(d, &p.Guild.PremiumProgressBarEnabled)
+			ok = seen(set[:], 41) && (d.keep(41) && decBool(d, &p.Guild.PremiumProgressBarEnabled) || !d.keep(41) && d.skip())
 		case "safety_alerts_channel_id":
-			ok = seen(set[:], 42) && decID(d, &p.Guild.SafetyAlertsChannelID)
+			ok = seen(set[:], 42) && (d.keep(42) && decID(d, &p.Guild.SafetyAlertsChannelID) || !d.keep(42) && d.skip())
 		case "incidents_data":
-			ok = seen(set[:], 43) && decPtr(d, &p.Guild.IncidentsData, decIncidentsData)
+			ok = seen(set[:], 43) && (d.keep(43) && decPtr(d, &p.Guild.IncidentsData, decIncidentsData) || !d.keep(43) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 44) && decBool(d, &p.Guild.NSFW)
+			ok = seen(set[:], 44) && (d.keep(44) && decBool(d, &p.Guild.NSFW) || !d.keep(44) && d.skip())
 		case "home_header":
-			ok = seen(set[:], 45) && decStrPtr(d, &p.Guild.HomeHeader)
+			ok = seen(set[:], 45) && (d.keep(45) && decStrPtr(d, &p.Guild.HomeHeader) || !d.keep(45) && d.skip())
 		case "premium_progress_bar_enabled_user_updated_at":
-			ok = seen(set[:], 46) && decPtr(d, &p.Guild.PremiumProgressBarEnabledUserUpdatedAt, leafJSON)
+			ok = seen(set[:], 46) && (d.keep(46) && decPtr(d, &p.Guild.PremiumProgressBarEnabledUserUpdatedAt, leafJSON) || !d.keep(46) && d.skip())
 		default:
 			ok = unknown(k, decGuildUpdateFields) && d.skip()
 		}
@@ -2688,41 +2860,41 @@ func decIntegrationCreate(d *dec, p *discord.IntegrationCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Integration.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Integration.ID) || !d.keep(0) && d.skip())
 		case "name":
-			ok = seen(set[:], 1) && decStr(d, &p.Integration.Name)
+			ok = seen(set[:], 1) && (d.keep(1) && decStr(d, &p.Integration.Name) || !d.keep(1) && d.skip())
 		case "type":
-			ok = seen(set[:], 2) && decStr(d, &p.Integration.Type)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.Integration.Type) || !d.keep(2) && d.skip())
 		case "enabled":
-			ok = seen(set[:], 3) && decBool(d, &p.Integration.Enabled)
+			ok = seen(set[:], 3) && (d.keep(3) && decBool(d, &p.Integration.Enabled) || !d.keep(3) && d.skip())
 		case "syncing":
-			ok = seen(set[:], 4) && decBool(d, &p.Integration.Syncing)
+			ok = seen(set[:], 4) && (d.keep(4) && decBool(d, &p.Integration.Syncing) || !d.keep(4) && d.skip())
 		case "role_id":
-			ok = seen(set[:], 5) && decID(d, &p.Integration.RoleID)
+			ok = seen(set[:], 5) && (d.keep(5) && decID(d, &p.Integration.RoleID) || !d.keep(5) && d.skip())
 		case "enable_emoticons":
-			ok = seen(set[:], 6) && decBool(d, &p.Integration.EnableEmoticons)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.Integration.EnableEmoticons) || !d.keep(6) && d.skip())
 		case "expire_behavior":
-			ok = seen(set[:], 7) && decPtr(d, &p.Integration.ExpireBehavior, decInt)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.Integration.ExpireBehavior, decInt) || !d.keep(7) && d.skip())
 		case "expire_grace_period":
-			ok = seen(set[:], 8) && decInt(d, &p.Integration.ExpireGracePeriod)
+			ok = seen(set[:], 8) && (d.keep(8) && decInt(d, &p.Integration.ExpireGracePeriod) || !d.keep(8) && d.skip())
 		case "user":
-			ok = seen(set[:], 9) && decPtr(d, &p.Integration.User, decUser)
+			ok = seen(set[:], 9) && (d.keep(9) && decPtr(d, &p.Integration.User, decUser) || !d.keep(9) && d.skip())
 		case "account":
-			ok = seen(set[:], 10) && decIntegrationAccount(d, &p.Integration.Account)
+			ok = seen(set[:], 10) && (d.keep(10) && decIntegrationAccount(d, &p.Integration.Account) || !d.keep(10) && d.skip())
 		case "synced_at":
-			ok = seen(set[:], 11) && decPtr(d, &p.Integration.SyncedAt, leafJSON)
+			ok = seen(set[:], 11) && (d.keep(11) && decPtr(d, &p.Integration.SyncedAt, leafJSON) || !d.keep(11) && d.skip())
 		case "subscriber_count":
-			ok = seen(set[:], 12) && decInt(d, &p.Integration.SubscriberCount)
+			ok = seen(set[:], 12) && (d.keep(12) && decInt(d, &p.Integration.SubscriberCount) || !d.keep(12) && d.skip())
 		case "revoked":
-			ok = seen(set[:], 13) && decBool(d, &p.Integration.Revoked)
+			ok = seen(set[:], 13) && (d.keep(13) && decBool(d, &p.Integration.Revoked) || !d.keep(13) && d.skip())
 		case "application":
-			ok = seen(set[:], 14) && decPtr(d, &p.Integration.Application, decIntegrationApplication)
+			ok = seen(set[:], 14) && (d.keep(14) && decPtr(d, &p.Integration.Application, decIntegrationApplication) || !d.keep(14) && d.skip())
 		case "scopes":
-			ok = seen(set[:], 15) && decSlice(d, &p.Integration.Scopes, decStr)
+			ok = seen(set[:], 15) && (d.keep(15) && decSlice(d, &p.Integration.Scopes, decStr) || !d.keep(15) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 16) && decID(d, &p.Integration.ApplicationID)
+			ok = seen(set[:], 16) && (d.keep(16) && decID(d, &p.Integration.ApplicationID) || !d.keep(16) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 17) && decID(d, &p.GuildID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.GuildID) || !d.keep(17) && d.skip())
 		default:
 			ok = unknown(k, decIntegrationCreateFields) && d.skip()
 		}
@@ -2756,11 +2928,11 @@ func decIntegrationDelete(d *dec, p *discord.IntegrationDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 2) && decID(d, &p.ApplicationID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.ApplicationID) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decIntegrationDeleteFields) && d.skip()
 		}
@@ -2794,41 +2966,41 @@ func decIntegrationUpdate(d *dec, p *discord.IntegrationUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Integration.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Integration.ID) || !d.keep(0) && d.skip())
 		case "name":
-			ok = seen(set[:], 1) && decStr(d, &p.Integration.Name)
+			ok = seen(set[:], 1) && (d.keep(1) && decStr(d, &p.Integration.Name) || !d.keep(1) && d.skip())
 		case "type":
-			ok = seen(set[:], 2) && decStr(d, &p.Integration.Type)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.Integration.Type) || !d.keep(2) && d.skip())
 		case "enabled":
-			ok = seen(set[:], 3) && decBool(d, &p.Integration.Enabled)
+			ok = seen(set[:], 3) && (d.keep(3) && decBool(d, &p.Integration.Enabled) || !d.keep(3) && d.skip())
 		case "syncing":
-			ok = seen(set[:], 4) && decBool(d, &p.Integration.Syncing)
+			ok = seen(set[:], 4) && (d.keep(4) && decBool(d, &p.Integration.Syncing) || !d.keep(4) && d.skip())
 		case "role_id":
-			ok = seen(set[:], 5) && decID(d, &p.Integration.RoleID)
+			ok = seen(set[:], 5) && (d.keep(5) && decID(d, &p.Integration.RoleID) || !d.keep(5) && d.skip())
 		case "enable_emoticons":
-			ok = seen(set[:], 6) && decBool(d, &p.Integration.EnableEmoticons)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.Integration.EnableEmoticons) || !d.keep(6) && d.skip())
 		case "expire_behavior":
-			ok = seen(set[:], 7) && decPtr(d, &p.Integration.ExpireBehavior, decInt)
+			ok = seen(set[:], 7) && (d.keep(7) && decPtr(d, &p.Integration.ExpireBehavior, decInt) || !d.keep(7) && d.skip())
 		case "expire_grace_period":
-			ok = seen(set[:], 8) && decInt(d, &p.Integration.ExpireGracePeriod)
+			ok = seen(set[:], 8) && (d.keep(8) && decInt(d, &p.Integration.ExpireGracePeriod) || !d.keep(8) && d.skip())
 		case "user":
-			ok = seen(set[:], 9) && decPtr(d, &p.Integration.User, decUser)
+			ok = seen(set[:], 9) && (d.keep(9) && decPtr(d, &p.Integration.User, decUser) || !d.keep(9) && d.skip())
 		case "account":
-			ok = seen(set[:], 10) && decIntegrationAccount(d, &p.Integration.Account)
+			ok = seen(set[:], 10) && (d.keep(10) && decIntegrationAccount(d, &p.Integration.Account) || !d.keep(10) && d.skip())
 		case "synced_at":
-			ok = seen(set[:], 11) && decPtr(d, &p.Integration.SyncedAt, leafJSON)
+			ok = seen(set[:], 11) && (d.keep(11) && decPtr(d, &p.Integration.SyncedAt, leafJSON) || !d.keep(11) && d.skip())
 		case "subscriber_count":
-			ok = seen(set[:], 12) && decInt(d, &p.Integration.SubscriberCount)
+			ok = seen(set[:], 12) && (d.keep(12) && decInt(d, &p.Integration.SubscriberCount) || !d.keep(12) && d.skip())
 		case "revoked":
-			ok = seen(set[:], 13) && decBool(d, &p.Integration.Revoked)
+			ok = seen(set[:], 13) && (d.keep(13) && decBool(d, &p.Integration.Revoked) || !d.keep(13) && d.skip())
 		case "application":
-			ok = seen(set[:], 14) && decPtr(d, &p.Integration.Application, decIntegrationApplication)
+			ok = seen(set[:], 14) && (d.keep(14) && decPtr(d, &p.Integration.Application, decIntegrationApplication) || !d.keep(14) && d.skip())
 		case "scopes":
-			ok = seen(set[:], 15) && decSlice(d, &p.Integration.Scopes, decStr)
+			ok = seen(set[:], 15) && (d.keep(15) && decSlice(d, &p.Integration.Scopes, decStr) || !d.keep(15) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 16) && decID(d, &p.Integration.ApplicationID)
+			ok = seen(set[:], 16) && (d.keep(16) && decID(d, &p.Integration.ApplicationID) || !d.keep(16) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 17) && decID(d, &p.GuildID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.GuildID) || !d.keep(17) && d.skip())
 		default:
 			ok = unknown(k, decIntegrationUpdateFields) && d.skip()
 		}
@@ -2862,45 +3034,45 @@ func decInteractionCreate(d *dec, p *discord.InteractionCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Interaction.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Interaction.ID) || !d.keep(0) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 1) && decID(d, &p.Interaction.ApplicationID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Interaction.ApplicationID) || !d.keep(1) && d.skip())
 		case "type":
-			ok = seen(set[:], 2) && decInt(d, &p.Interaction.Type)
+			ok = seen(set[:], 2) && (d.keep(2) && decInt(d, &p.Interaction.Type) || !d.keep(2) && d.skip())
 		case "data":
-			ok = seen(set[:], 3) && leafJSON(d, &p.Interaction.Data)
+			ok = seen(set[:], 3) && (d.keep(3) && leafJSON(d, &p.Interaction.Data) || !d.keep(3) && d.skip())
 		case "guild":
-			ok = seen(set[:], 4) && decPtr(d, &p.Interaction.Guild, decGuild)
+			ok = seen(set[:], 4) && (d.keep(4) && decPtr(d, &p.Interaction.Guild, decGuild) || !d.keep(4) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 5) && decID(d, &p.Interaction.GuildID)
+			ok = seen(set[:], 5) && (d.keep(5) && decID(d, &p.Interaction.GuildID) || !d.keep(5) && d.skip())
 		case "channel":
-			ok = seen(set[:], 6) && decPtr(d, &p.Interaction.Channel, decChannel)
+			ok = seen(set[:], 6) && (d.keep(6) && decPtr(d, &p.Interaction.Channel, decChannel) || !d.keep(6) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 7) && decID(d, &p.Interaction.ChannelID)
+			ok = seen(set[:], 7) && (d.keep(7) && decID(d, &p.Interaction.ChannelID) || !d.keep(7) && d.skip())
 		case "member":
-			ok = seen(set[:], 8) && decPtr(d, &p.Interaction.Member, decMember)
+			ok = seen(set[:], 8) && (d.keep(8) && decPtr(d, &p.Interaction.Member, decMember) || !d.keep(8) && d.skip())
 		case "user":
-			ok = seen(set[:], 9) && decPtr(d, &p.Interaction.User, decUser)
+			ok = seen(set[:], 9) && (d.keep(9) && decPtr(d, &p.Interaction.User, decUser) || !d.keep(9) && d.skip())
 		case "token":
-			ok = seen(set[:], 10) && decStr(d, &p.Interaction.Token)
+			ok = seen(set[:], 10) && (d.keep(10) && decStr(d, &p.Interaction.Token) || !d.keep(10) && d.skip())
 		case "version":
-			ok = seen(set[:], 11) && decInt(d, &p.Interaction.Version)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Interaction.Version) || !d.keep(11) && d.skip())
 		case "message":
-			ok = seen(set[:], 12) && decPtr(d, &p.Interaction.Message, decMessage)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.Interaction.Message, decMessage) || !d.keep(12) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 13) && leafJSON(d, &p.Interaction.AppPermissions)
+			ok = seen(set[:], 13) && (d.keep(13) && leafJSON(d, &p.Interaction.AppPermissions) || !d.keep(13) && d.skip())
 		case "locale":
-			ok = seen(set[:], 14) && decStr(d, &p.Interaction.Locale)
+			ok = seen(set[:], 14) && (d.keep(14) && decStr(d, &p.Interaction.Locale) || !d.keep(14) && d.skip())
 		case "guild_locale":
-			ok = seen(set[:], 15) && decStr(d, &p.Interaction.GuildLocale)
+			ok = seen(set[:], 15) && (d.keep(15) && decStr(d, &p.Interaction.GuildLocale) || !d.keep(15) && d.skip())
 		case "entitlements":
-			ok = seen(set[:], 16) && decSlice(d, &p.Interaction.Entitlements, decEntitlement)
+			ok = seen(set[:], 16) && (d.keep(16) && decSlice(d, &p.Interaction.Entitlements, decEntitlement) || !d.keep(16) && d.skip())
 		case "authorizing_integration_owners":
-			ok = seen(set[:], 17) && leafAny(d, &p.Interaction.AuthorizingIntegrationOwners)
+			ok = seen(set[:], 17) && (d.keep(17) && leafAny(d, &p.Interaction.AuthorizingIntegrationOwners) || !d.keep(17) && d.skip())
 		case "context":
-			ok = seen(set[:], 18) && decPtr(d, &p.Interaction.Context, decInt)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Interaction.Context, decInt) || !d.keep(18) && d.skip())
 		case "attachment_size_limit":
-			ok = seen(set[:], 19) && decInt(d, &p.Interaction.AttachmentSizeLimit)
+			ok = seen(set[:], 19) && (d.keep(19) && decInt(d, &p.Interaction.AttachmentSizeLimit) || !d.keep(19) && d.skip())
 		default:
 			ok = unknown(k, decInteractionCreateFields) && d.skip()
 		}
@@ -2934,33 +3106,33 @@ func decInviteCreate(d *dec, p *discord.InviteCreate) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ChannelID) || !d.keep(0) && d.skip())
 		case "code":
-			ok = seen(set[:], 1) && decStr(d, &p.Code)
+			ok = seen(set[:], 1) && (d.keep(1) && decStr(d, &p.Code) || !d.keep(1) && d.skip())
 		case "created_at":
-			ok = seen(set[:], 2) && leafJSON(d, &p.CreatedAt)
+			ok = seen(set[:], 2) && (d.keep(2) && leafJSON(d, &p.CreatedAt) || !d.keep(2) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 3) && decID(d, &p.GuildID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.GuildID) || !d.keep(3) && d.skip())
 		case "inviter":
-			ok = seen(set[:], 4) && decPtr(d, &p.Inviter, decUser)
+			ok = seen(set[:], 4) && (d.keep(4) && decPtr(d, &p.Inviter, decUser) || !d.keep(4) && d.skip())
 		case "max_age":
-			ok = seen(set[:], 5) && decInt(d, &p.MaxAge)
+			ok = seen(set[:], 5) && (d.keep(5) && decInt(d, &p.MaxAge) || !d.keep(5) && d.skip())
 		case "max_uses":
-			ok = seen(set[:], 6) && decInt(d, &p.MaxUses)
+			ok = seen(set[:], 6) && (d.keep(6) && decInt(d, &p.MaxUses) || !d.keep(6) && d.skip())
 		case "target_type":
-			ok = seen(set[:], 7) && decInt(d, &p.TargetType)
+			ok = seen(set[:], 7) && (d.keep(7) && decInt(d, &p.TargetType) || !d.keep(7) && d.skip())
 		case "target_user":
-			ok = seen(set[:], 8) && decPtr(d, &p.TargetUser, decUser)
+			ok = seen(set[:], 8) && (d.keep(8) && decPtr(d, &p.TargetUser, decUser) || !d.keep(8) && d.skip())
 		case "target_application":
-			ok = seen(set[:], 9) && decPtr(d, &p.TargetApplication, decApplication)
+			ok = seen(set[:], 9) && (d.keep(9) && decPtr(d, &p.TargetApplication, decApplication) || !d.keep(9) && d.skip())
 		case "temporary":
-			ok = seen(set[:], 10) && decBool(d, &p.Temporary)
+			ok = seen(set[:], 10) && (d.keep(10) && decBool(d, &p.Temporary) || !d.keep(10) && d.skip())
 		case "uses":
-			ok = seen(set[:], 11) && decInt(d, &p.Uses)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Uses) || !d.keep(11) && d.skip())
 		case "expires_at":
-			ok = seen(set[:], 12) && decPtr(d, &p.ExpiresAt, leafJSON)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.ExpiresAt, leafJSON) || !d.keep(12) && d.skip())
 		case "role_ids":
-			ok = seen(set[:], 13) && decSlice(d, &p.RoleIDs, decID)
+			ok = seen(set[:], 13) && (d.keep(13) && decSlice(d, &p.RoleIDs, decID) || !d.keep(13) && d.skip())
 		default:
 			ok = unknown(k, decInviteCreateFields) && d.skip()
 		}
@@ -2994,11 +3166,11 @@ func decInviteDelete(d *dec, p *discord.InviteDelete) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ChannelID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "code":
-			ok = seen(set[:], 2) && decStr(d, &p.Code)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.Code) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decInviteDeleteFields) && d.skip()
 		}
@@ -3032,89 +3204,89 @@ func decMessageCreate(d *dec, p *discord.MessageCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Message.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Message.ID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.Message.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Message.ChannelID) || !d.keep(1) && d.skip())
 		case "author":
-			ok = seen(set[:], 2) && decUser(d, &p.Message.Author)
+			ok = seen(set[:], 2) && (d.keep(2) && decUser(d, &p.Message.Author) || !d.keep(2) && d.skip())
 		case "content":
-			ok = seen(set[:], 3) && decStr(d, &p.Message.Content)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.Message.Content) || !d.keep(3) && d.skip())
 		case "timestamp":
-			ok = seen(set[:], 4) && leafJSON(d, &p.Message.Timestamp)
+			ok = seen(set[:], 4) && (d.keep(4) && leafJSON(d, &p.Message.Timestamp) || !d.keep(4) && d.skip())
 		case "edited_timestamp":
-			ok = seen(set[:], 5) && decPtr(d, &p.Message.EditedTimestamp, leafJSON)
+			ok = seen(set[:], 5) && (d.keep(5) && decPtr(d, &p.Message.EditedTimestamp, leafJSON) || !d.keep(5) && d.skip())
 		case "tts":
-			ok = seen(set[:], 6) && decBool(d, &p.Message.TTS)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.Message.TTS) || !d.keep(6) && d.skip())
 		case "mention_everyone":
-			ok = seen(set[:], 7) && decBool(d, &p.Message.MentionEveryone)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Message.MentionEveryone) || !d.keep(7) && d.skip())
 		case "mentions":
-			ok = seen(set[:], 8) && decSlice(d, &p.Message.Mentions, decUser)
+			ok = seen(set[:], 8) && (d.keep(8) && decSlice(d, &p.Message.Mentions, decUser) || !d.keep(8) && d.skip())
 		case "mention_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.Message.MentionRoles, decID)
+			ok = seen(set[:], 9) && (d.keep(9) && decSlice(d, &p.Message.MentionRoles, decID) || !d.keep(9) && d.skip())
 		case "mention_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.Message.MentionChannels, decChannelMention)
+			ok = seen(set[:], 10) && (d.keep(10) && decSlice(d, &p.Message.MentionChannels, decChannelMention) || !d.keep(10) && d.skip())
 		case "attachments":
-			ok = seen(set[:], 11) && decSlice(d, &p.Message.Attachments, decAttachment)
+			ok = seen(set[:], 11) && (d.keep(11) && decSlice(d, &p.Message.Attachments, decAttachment) || !d.keep(11) && d.skip())
 		case "embeds":
-			ok = seen(set[:], 12) && decSlice(d, &p.Message.Embeds, decEmbed)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Message.Embeds, decEmbed) || !d.keep(12) && d.skip())
 		case "reactions":
-			ok = seen(set[:], 13) && decSlice(d, &p.Message.Reactions, decReaction)
+			ok = seen(set[:], 13) && (d.keep(13) && decSlice(d, &p.Message.Reactions, decReaction) || !d.keep(13) && d.skip())
 		case "nonce":
-			ok = seen(set[:], 14) && decNonce(d, &p.Message.Nonce)
+			ok = seen(set[:], 14) && (d.keep(14) && decNonce(d, &p.Message.Nonce) || !d.keep(14) && d.skip())
 		case "pinned":
-			ok = seen(set[:], 15) && decBool(d, &p.Message.Pinned)
+			ok = seen(set[:], 15) && (d.keep(15) && decBool(d, &p.Message.Pinned) || !d.keep(15) && d.skip())
 		case "webhook_id":
-			ok = seen(set[:], 16) && decID(d, &p.Message.WebhookID)
+			ok = seen(set[:], 16) && (d.keep(16) && decID(d, &p.Message.WebhookID) || !d.keep(16) && d.skip())
 		case "type":
-			ok = seen(set[:], 17) && decInt(d, &p.Message.Type)
+			ok = seen(set[:], 17) && (d.keep(17) && decInt(d, &p.Message.Type) || !d.keep(17) && d.skip())
 		case "activity":
-			ok = seen(set[:], 18) && decPtr(d, &p.Message.Activity, decMessageActivity)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Message.Activity, decMessageActivity) || !d.keep(18) && d.skip())
 		case "application":
-			ok = seen(set[:], 19) && decPtr(d, &p.Message.Application, decApplication)
+			ok = seen(set[:], 19) && (d.keep(19) && decPtr(d, &p.Message.Application, decApplication) || !d.keep(19) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 20) && decID(d, &p.Message.ApplicationID)
+			ok = seen(set[:], 20) && (d.keep(20) && decID(d, &p.Message.ApplicationID) || !d.keep(20) && d.skip())
 		case "flags":
-			ok = seen(set[:], 21) && decUint(d, &p.Message.Flags)
+			ok = seen(set[:], 21) && (d.keep(21) && decUint(d, &p.Message.Flags) || !d.keep(21) && d.skip())
 		case "message_reference":
-			ok = seen(set[:], 22) && decPtr(d, &p.Message.MessageReference, decMessageReference)
+			ok = seen(set[:], 22) && (d.keep(22) && decPtr(d, &p.Message.MessageReference, decMessageReference) || !d.keep(22) && d.skip())
 		case "message_snapshots":
-			ok = seen(set[:], 23) && decSlice(d, &p.Message.MessageSnapshots, decMessageSnapshot)
+			ok = seen(set[:], 23) && (d.keep(23) && decSlice(d, &p.Message.MessageSnapshots, decMessageSnapshot) || !d.keep(23) && d.skip())
 		case "referenced_message":
-			ok = seen(set[:], 24) && decPtr(d, &p.Message.ReferencedMessage, decMessage)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Message.ReferencedMessage, decMessage) || !d.keep(24) && d.skip())
 		case "interaction_metadata":
-			ok = seen(set[:], 25) && decPtr(d, &p.Message.InteractionMetadata, decMessageInteractionMetadata)
+			ok = seen(set[:], 25) && (d.keep(25) && decPtr(d, &p.Message.InteractionMetadata, decMessageInteractionMetadata) || !d.keep(25) && d.skip())
 		case "interaction":
-			ok = seen(set[:], 26) && decPtr(d, &p.Message.Interaction, decMessageInteraction)
+			ok = seen(set[:], 26) && (d.keep(26) && decPtr(d, &p.Message.Interaction, decMessageInteraction) || !d.keep(26) && d.skip())
 		case "thread":
-			ok = seen(set[:], 27) && decPtr(d, &p.Message.Thread, decChannel)
+			ok = seen(set[:], 27) && (d.keep(27) && decPtr(d, &p.Message.Thread, decChannel) || !d.keep(27) && d.skip())
 		case "components":
-			ok = seen(set[:], 28) && decSlice(d, &p.Message.Components, leafJSON)
+			ok = seen(set[:], 28) && (d.keep(28) && decSlice(d, &p.Message.Components, leafJSON) || !d.keep(28) && d.skip())
 		case "sticker_items":
-			ok = seen(set[:], 29) && decSlice(d, &p.Message.StickerItems, decStickerItem)
+			ok = seen(set[:], 29) && (d.keep(29) && decSlice(d, &p.Message.StickerItems, decStickerItem) || !d.keep(29) && d.skip())
 		case "stickers":
-			ok = seen(set[:], 30) && decSlice(d, &p.Message.Stickers, decSticker)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Message.Stickers, decSticker) || !d.keep(30) && d.skip())
 		case "position":
-			ok = seen(set[:], 31) && decInt(d, &p.Message.Position)
+			ok = seen(set[:], 31) && (d.keep(31) && decInt(d, &p.Message.Position) || !d.keep(31) && d.skip())
 		case "role_subscription_data":
-			ok = seen(set[:], 32) && decPtr(d, &p.Message.RoleSubscriptionData, decRoleSubscriptionData)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Message.RoleSubscriptionData, decRoleSubscriptionData) || !d.keep(32) && d.skip())
 		case "resolved":
-			ok = seen(set[:], 33) && decPtr(d, &p.Message.Resolved, decResolvedData)
+			ok = seen(set[:], 33) && (d.keep(33) && decPtr(d, &p.Message.Resolved, decResolvedData) || !d.keep(33) && d.skip())
 		case "poll":
-			ok = seen(set[:], 34) && decPtr(d, &p.Message.Poll, decPoll)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Message.Poll, decPoll) || !d.keep(34) && d.skip())
 		case "call":
-			ok = seen(set[:], 35) && decPtr(d, &p.Message.Call, decMessageCall)
+			ok = seen(set[:], 35) && (d.keep(35) && decPtr(d, &p.Message.Call, decMessageCall) || !d.keep(35) && d.skip())
 		case "shared_client_theme":
-			ok = seen(set[:], 36) && decPtr(d, &p.Message.SharedClientTheme, decSharedClientTheme)
+			ok = seen(set[:], 36) && (d.keep(36) && decPtr(d, &p.Message.SharedClientTheme, decSharedClientTheme) || !d.keep(36) && d.skip())
 		case "purchase_notification":
-			ok = seen(set[:], 37) && decPtr(d, &p.Message.PurchaseNotification, decPurchaseNotification)
+			ok = seen(set[:], 37) && (d.keep(37) && decPtr(d, &p.Message.PurchaseNotification, decPurchaseNotification) || !d.keep(37) && d.skip())
 		case "lobby_member":
-			ok = seen(set[:], 38) && decPtr(d, &p.Message.LobbyMember, decMessageLobbyMember)
+			ok = seen(set[:], 38) && (d.keep(38) && decPtr(d, &p.Message.LobbyMember, decMessageLobbyMember) || !d.keep(38) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 39) && decID(d, &p.GuildID)
+			ok = seen(set[:], 39) && (d.keep(39) && decID(d, &p.GuildID) || !d.keep(39) && d.skip())
 		case "member":
-			ok = seen(set[:], 40) && decPtr(d, &p.Member, decMember)
+			ok = seen(set[:], 40) && (d.keep(40) && decPtr(d, &p.Member, decMember) || !d.keep(40) && d.skip())
 		case "channel_type":
-			ok = seen(set[:], 41) && decPtr(d, &p.ChannelType, decInt)
+			ok = seen(set[:], 41) && (d.keep(41) && decPtr(d, &p.ChannelType, decInt) || !d.keep(41) && d.skip())
 		default:
 			ok = unknown(k, decMessageCreateFields) && d.skip()
 		}
@@ -3148,11 +3320,11 @@ func decMessageDelete(d *dec, p *discord.MessageDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.GuildID) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decMessageDeleteFields) && d.skip()
 		}
@@ -3186,11 +3358,11 @@ func decMessageDeleteBulk(d *dec, p *discord.MessageDeleteBulk) bool {
 		}
 		switch string(k) {
 		case "ids":
-			ok = seen(set[:], 0) && decSlice(d, &p.IDs, decID)
+			ok = seen(set[:], 0) && (d.keep(0) && decSlice(d, &p.IDs, decID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.GuildID) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decMessageDeleteBulkFields) && d.skip()
 		}
@@ -3224,15 +3396,15 @@ func decMessagePollVoteAdd(d *dec, p *discord.MessagePollVoteAdd) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && decID(d, &p.UserID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.UserID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 2) && decID(d, &p.MessageID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.MessageID) || !d.keep(2) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 3) && decID(d, &p.GuildID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.GuildID) || !d.keep(3) && d.skip())
 		case "answer_id":
-			ok = seen(set[:], 4) && decInt(d, &p.AnswerID)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.AnswerID) || !d.keep(4) && d.skip())
 		default:
 			ok = unknown(k, decMessagePollVoteAddFields) && d.skip()
 		}
@@ -3266,15 +3438,15 @@ func decMessagePollVoteRemove(d *dec, p *discord.MessagePollVoteRemove) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && decID(d, &p.UserID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.UserID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 2) && decID(d, &p.MessageID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.MessageID) || !d.keep(2) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 3) && decID(d, &p.GuildID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.GuildID) || !d.keep(3) && d.skip())
 		case "answer_id":
-			ok = seen(set[:], 4) && decInt(d, &p.AnswerID)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.AnswerID) || !d.keep(4) && d.skip())
 		default:
 			ok = unknown(k, decMessagePollVoteRemoveFields) && d.skip()
 		}
@@ -3308,25 +3480,25 @@ func decMessageReactionAdd(d *dec, p *discord.MessageReactionAdd) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && decID(d, &p.UserID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.UserID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 2) && decID(d, &p.MessageID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.MessageID) || !d.keep(2) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 3) && decID(d, &p.GuildID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.GuildID) || !d.keep(3) && d.skip())
 		case "member":
-			ok = seen(set[:], 4) && decPtr(d, &p.Member, decMember)
+			ok = seen(set[:], 4) && (d.keep(4) && decPtr(d, &p.Member, decMember) || !d.keep(4) && d.skip())
 		case "emoji":
-			ok = seen(set[:], 5) && decEmoji(d, &p.Emoji)
+			ok = seen(set[:], 5) && (d.keep(5) && decEmoji(d, &p.Emoji) || !d.keep(5) && d.skip())
 		case "message_author_id":
-			ok = seen(set[:], 6) && decID(d, &p.MessageAuthorID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.MessageAuthorID) || !d.keep(6) && d.skip())
 		case "burst":
-			ok = seen(set[:], 7) && decBool(d, &p.Burst)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Burst) || !d.keep(7) && d.skip())
 		case "burst_colors":
-			ok = seen(set[:], 8) && decSlice(d, &p.BurstColors, decStr)
+			ok = seen(set[:], 8) && (d.keep(8) && decSlice(d, &p.BurstColors, decStr) || !d.keep(8) && d.skip())
 		case "type":
-			ok = seen(set[:], 9) && decInt(d, &p.Type)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Type) || !d.keep(9) && d.skip())
 		default:
 			ok = unknown(k, decMessageReactionAddFields) && d.skip()
 		}
@@ -3360,19 +3532,19 @@ func decMessageReactionRemove(d *dec, p *discord.MessageReactionRemove) bool {
 		}
 		switch string(k) {
 		case "user_id":
-			ok = seen(set[:], 0) && decID(d, &p.UserID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.UserID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 2) && decID(d, &p.MessageID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.MessageID) || !d.keep(2) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 3) && decID(d, &p.GuildID)
+			ok = seen(set[:], 3) && (d.keep(3) && decID(d, &p.GuildID) || !d.keep(3) && d.skip())
 		case "emoji":
-			ok = seen(set[:], 4) && decEmoji(d, &p.Emoji)
+			ok = seen(set[:], 4) && (d.keep(4) && decEmoji(d, &p.Emoji) || !d.keep(4) && d.skip())
 		case "burst":
-			ok = seen(set[:], 5) && decBool(d, &p.Burst)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.Burst) || !d.keep(5) && d.skip())
 		case "type":
-			ok = seen(set[:], 6) && decInt(d, &p.Type)
+			ok = seen(set[:], 6) && (d.keep(6) && decInt(d, &p.Type) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decMessageReactionRemoveFields) && d.skip()
 		}
@@ -3406,11 +3578,11 @@ func decMessageReactionRemoveAll(d *dec, p *discord.MessageReactionRemoveAll) bo
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ChannelID) || !d.keep(0) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 1) && decID(d, &p.MessageID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.MessageID) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.GuildID) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decMessageReactionRemoveAllFields) && d.skip()
 		}
@@ -3444,13 +3616,13 @@ func decMessageReactionRemoveEmoji(d *dec, p *discord.MessageReactionRemoveEmoji
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ChannelID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "message_id":
-			ok = seen(set[:], 2) && decID(d, &p.MessageID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.MessageID) || !d.keep(2) && d.skip())
 		case "emoji":
-			ok = seen(set[:], 3) && decEmoji(d, &p.Emoji)
+			ok = seen(set[:], 3) && (d.keep(3) && decEmoji(d, &p.Emoji) || !d.keep(3) && d.skip())
 		default:
 			ok = unknown(k, decMessageReactionRemoveEmojiFields) && d.skip()
 		}
@@ -3484,89 +3656,89 @@ func decMessageUpdate(d *dec, p *discord.MessageUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Message.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Message.ID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.Message.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Message.ChannelID) || !d.keep(1) && d.skip())
 		case "author":
-			ok = seen(set[:], 2) && decUser(d, &p.Message.Author)
+			ok = seen(set[:], 2) && (d.keep(2) && decUser(d, &p.Message.Author) || !d.keep(2) && d.skip())
 		case "content":
-			ok = seen(set[:], 3) && decStr(d, &p.Message.Content)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.Message.Content) || !d.keep(3) && d.skip())
 		case "timestamp":
-			ok = seen(set[:], 4) && leafJSON(d, &p.Message.Timestamp)
+			ok = seen(set[:], 4) && (d.keep(4) && leafJSON(d, &p.Message.Timestamp) || !d.keep(4) && d.skip())
 		case "edited_timestamp":
-			ok = seen(set[:], 5) && decPtr(d, &p.Message.EditedTimestamp, leafJSON)
+			ok = seen(set[:], 5) && (d.keep(5) && decPtr(d, &p.Message.EditedTimestamp, leafJSON) || !d.keep(5) && d.skip())
 		case "tts":
-			ok = seen(set[:], 6) && decBool(d, &p.Message.TTS)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.Message.TTS) || !d.keep(6) && d.skip())
 		case "mention_everyone":
-			ok = seen(set[:], 7) && decBool(d, &p.Message.MentionEveryone)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Message.MentionEveryone) || !d.keep(7) && d.skip())
 		case "mentions":
-			ok = seen(set[:], 8) && decSlice(d, &p.Message.Mentions, decUser)
+			ok = seen(set[:], 8) && (d.keep(8) && decSlice(d, &p.Message.Mentions, decUser) || !d.keep(8) && d.skip())
 		case "mention_roles":
-			ok = seen(set[:], 9) && decSlice(d, &p.Message.MentionRoles, decID)
+			ok = seen(set[:], 9) && (d.keep(9) && decSlice(d, &p.Message.MentionRoles, decID) || !d.keep(9) && d.skip())
 		case "mention_channels":
-			ok = seen(set[:], 10) && decSlice(d, &p.Message.MentionChannels, decChannelMention)
+			ok = seen(set[:], 10) && (d.keep(10) && decSlice(d, &p.Message.MentionChannels, decChannelMention) || !d.keep(10) && d.skip())
 		case "attachments":
-			ok = seen(set[:], 11) && decSlice(d, &p.Message.Attachments, decAttachment)
+			ok = seen(set[:], 11) && (d.keep(11) && decSlice(d, &p.Message.Attachments, decAttachment) || !d.keep(11) && d.skip())
 		case "embeds":
-			ok = seen(set[:], 12) && decSlice(d, &p.Message.Embeds, decEmbed)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Message.Embeds, decEmbed) || !d.keep(12) && d.skip())
 		case "reactions":
-			ok = seen(set[:], 13) && decSlice(d, &p.Message.Reactions, decReaction)
+			ok = seen(set[:], 13) && (d.keep(13) && decSlice(d, &p.Message.Reactions, decReaction) || !d.keep(13) && d.skip())
 		case "nonce":
-			ok = seen(set[:], 14) && decNonce(d, &p.Message.Nonce)
+			ok = seen(set[:], 14) && (d.keep(14) && decNonce(d, &p.Message.Nonce) || !d.keep(14) && d.skip())
 		case "pinned":
-			ok = seen(set[:], 15) && decBool(d, &p.Message.Pinned)
+			ok = seen(set[:], 15) && (d.keep(15) && decBool(d, &p.Message.Pinned) || !d.keep(15) && d.skip())
 		case "webhook_id":
-			ok = seen(set[:], 16) && decID(d, &p.Message.WebhookID)
+			ok = seen(set[:], 16) && (d.keep(16) && decID(d, &p.Message.WebhookID) || !d.keep(16) && d.skip())
 		case "type":
-			ok = seen(set[:], 17) && decInt(d, &p.Message.Type)
+			ok = seen(set[:], 17) && (d.keep(17) && decInt(d, &p.Message.Type) || !d.keep(17) && d.skip())
 		case "activity":
-			ok = seen(set[:], 18) && decPtr(d, &p.Message.Activity, decMessageActivity)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Message.Activity, decMessageActivity) || !d.keep(18) && d.skip())
 		case "application":
-			ok = seen(set[:], 19) && decPtr(d, &p.Message.Application, decApplication)
+			ok = seen(set[:], 19) && (d.keep(19) && decPtr(d, &p.Message.Application, decApplication) || !d.keep(19) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 20) && decID(d, &p.Message.ApplicationID)
+			ok = seen(set[:], 20) && (d.keep(20) && decID(d, &p.Message.ApplicationID) || !d.keep(20) && d.skip())
 		case "flags":
-			ok = seen(set[:], 21) && decUint(d, &p.Message.Flags)
+			ok = seen(set[:], 21) && (d.keep(21) && decUint(d, &p.Message.Flags) || !d.keep(21) && d.skip())
 		case "message_reference":
-			ok = seen(set[:], 22) && decPtr(d, &p.Message.MessageReference, decMessageReference)
+			ok = seen(set[:], 22) && (d.keep(22) && decPtr(d, &p.Message.MessageReference, decMessageReference) || !d.keep(22) && d.skip())
 		case "message_snapshots":
-			ok = seen(set[:], 23) && decSlice(d, &p.Message.MessageSnapshots, decMessageSnapshot)
+			ok = seen(set[:], 23) && (d.keep(23) && decSlice(d, &p.Message.MessageSnapshots, decMessageSnapshot) || !d.keep(23) && d.skip())
 		case "referenced_message":
-			ok = seen(set[:], 24) && decPtr(d, &p.Message.ReferencedMessage, decMessage)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Message.ReferencedMessage, decMessage) || !d.keep(24) && d.skip())
 		case "interaction_metadata":
-			ok = seen(set[:], 25) && decPtr(d, &p.Message.InteractionMetadata, decMessageInteractionMetadata)
+			ok = seen(set[:], 25) && (d.keep(25) && decPtr(d, &p.Message.InteractionMetadata, decMessageInteractionMetadata) || !d.keep(25) && d.skip())
 		case "interaction":
-			ok = seen(set[:], 26) && decPtr(d, &p.Message.Interaction, decMessageInteraction)
+			ok = seen(set[:], 26) && (d.keep(26) && decPtr(d, &p.Message.Interaction, decMessageInteraction) || !d.keep(26) && d.skip())
 		case "thread":
-			ok = seen(set[:], 27) && decPtr(d, &p.Message.Thread, decChannel)
+			ok = seen(set[:], 27) && (d.keep(27) && decPtr(d, &p.Message.Thread, decChannel) || !d.keep(27) && d.skip())
 		case "components":
-			ok = seen(set[:], 28) && decSlice(d, &p.Message.Components, leafJSON)
+			ok = seen(set[:], 28) && (d.keep(28) && decSlice(d, &p.Message.Components, leafJSON) || !d.keep(28) && d.skip())
 		case "sticker_items":
-			ok = seen(set[:], 29) && decSlice(d, &p.Message.StickerItems, decStickerItem)
+			ok = seen(set[:], 29) && (d.keep(29) && decSlice(d, &p.Message.StickerItems, decStickerItem) || !d.keep(29) && d.skip())
 		case "stickers":
-			ok = seen(set[:], 30) && decSlice(d, &p.Message.Stickers, decSticker)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Message.Stickers, decSticker) || !d.keep(30) && d.skip())
 		case "position":
-			ok = seen(set[:], 31) && decInt(d, &p.Message.Position)
+			ok = seen(set[:], 31) && (d.keep(31) && decInt(d, &p.Message.Position) || !d.keep(31) && d.skip())
 		case "role_subscription_data":
-			ok = seen(set[:], 32) && decPtr(d, &p.Message.RoleSubscriptionData, decRoleSubscriptionData)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Message.RoleSubscriptionData, decRoleSubscriptionData) || !d.keep(32) && d.skip())
 		case "resolved":
-			ok = seen(set[:], 33) && decPtr(d, &p.Message.Resolved, decResolvedData)
+			ok = seen(set[:], 33) && (d.keep(33) && decPtr(d, &p.Message.Resolved, decResolvedData) || !d.keep(33) && d.skip())
 		case "poll":
-			ok = seen(set[:], 34) && decPtr(d, &p.Message.Poll, decPoll)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Message.Poll, decPoll) || !d.keep(34) && d.skip())
 		case "call":
-			ok = seen(set[:], 35) && decPtr(d, &p.Message.Call, decMessageCall)
+			ok = seen(set[:], 35) && (d.keep(35) && decPtr(d, &p.Message.Call, decMessageCall) || !d.keep(35) && d.skip())
 		case "shared_client_theme":
-			ok = seen(set[:], 36) && decPtr(d, &p.Message.SharedClientTheme, decSharedClientTheme)
+			ok = seen(set[:], 36) && (d.keep(36) && decPtr(d, &p.Message.SharedClientTheme, decSharedClientTheme) || !d.keep(36) && d.skip())
 		case "purchase_notification":
-			ok = seen(set[:], 37) && decPtr(d, &p.Message.PurchaseNotification, decPurchaseNotification)
+			ok = seen(set[:], 37) && (d.keep(37) && decPtr(d, &p.Message.PurchaseNotification, decPurchaseNotification) || !d.keep(37) && d.skip())
 		case "lobby_member":
-			ok = seen(set[:], 38) && decPtr(d, &p.Message.LobbyMember, decMessageLobbyMember)
+			ok = seen(set[:], 38) && (d.keep(38) && decPtr(d, &p.Message.LobbyMember, decMessageLobbyMember) || !d.keep(38) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 39) && decID(d, &p.GuildID)
+			ok = seen(set[:], 39) && (d.keep(39) && decID(d, &p.GuildID) || !d.keep(39) && d.skip())
 		case "member":
-			ok = seen(set[:], 40) && decPtr(d, &p.Member, decMember)
+			ok = seen(set[:], 40) && (d.keep(40) && decPtr(d, &p.Member, decMember) || !d.keep(40) && d.skip())
 		case "channel_type":
-			ok = seen(set[:], 41) && decPtr(d, &p.ChannelType, decInt)
+			ok = seen(set[:], 41) && (d.keep(41) && decPtr(d, &p.ChannelType, decInt) || !d.keep(41) && d.skip())
 		default:
 			ok = unknown(k, decMessageUpdateFields) && d.skip()
 		}
@@ -3600,15 +3772,15 @@ func decPresenceUpdate(d *dec, p *discord.PresenceUpdate) bool {
 		}
 		switch string(k) {
 		case "user":
-			ok = seen(set[:], 0) && decUser(d, &p.Presence.User)
+			ok = seen(set[:], 0) && (d.keep(0) && decUser(d, &p.Presence.User) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.Presence.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Presence.GuildID) || !d.keep(1) && d.skip())
 		case "status":
-			ok = seen(set[:], 2) && decStr(d, &p.Presence.Status)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.Presence.Status) || !d.keep(2) && d.skip())
 		case "activities":
-			ok = seen(set[:], 3) && decSlice(d, &p.Presence.Activities, decActivity)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.Presence.Activities, decActivity) || !d.keep(3) && d.skip())
 		case "client_status":
-			ok = seen(set[:], 4) && decClientStatus(d, &p.Presence.ClientStatus)
+			ok = seen(set[:], 4) && (d.keep(4) && decClientStatus(d, &p.Presence.ClientStatus) || !d.keep(4) && d.skip())
 		default:
 			ok = unknown(k, decPresenceUpdateFields) && d.skip()
 		}
@@ -3642,11 +3814,11 @@ func decRateLimited(d *dec, p *discord.RateLimited) bool {
 		}
 		switch string(k) {
 		case "opcode":
-			ok = seen(set[:], 0) && decInt(d, &p.Opcode)
+			ok = seen(set[:], 0) && (d.keep(0) && decInt(d, &p.Opcode) || !d.keep(0) && d.skip())
 		case "retry_after":
-			ok = seen(set[:], 1) && decFloat(d, &p.RetryAfter)
+			ok = seen(set[:], 1) && (d.keep(1) && decFloat(d, &p.RetryAfter) || !d.keep(1) && d.skip())
 		case "meta":
-			ok = seen(set[:], 2) && leafJSON(d, &p.Meta)
+			ok = seen(set[:], 2) && (d.keep(2) && leafJSON(d, &p.Meta) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decRateLimitedFields) && d.skip()
 		}
@@ -3680,19 +3852,19 @@ func decReady(d *dec, p *discord.Ready) bool {
 		}
 		switch string(k) {
 		case "v":
-			ok = seen(set[:], 0) && decInt(d, &p.V)
+			ok = seen(set[:], 0) && (d.keep(0) && decInt(d, &p.V) || !d.keep(0) && d.skip())
 		case "user":
-			ok = seen(set[:], 1) && decUser(d, &p.User)
+			ok = seen(set[:], 1) && (d.keep(1) && decUser(d, &p.User) || !d.keep(1) && d.skip())
 		case "guilds":
-			ok = seen(set[:], 2) && decSlice(d, &p.Guilds, decUnavailableGuild)
+			ok = seen(set[:], 2) && (d.keep(2) && decSlice(d, &p.Guilds, decUnavailableGuild) || !d.keep(2) && d.skip())
 		case "session_id":
-			ok = seen(set[:], 3) && decStr(d, &p.SessionID)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.SessionID) || !d.keep(3) && d.skip())
 		case "resume_gateway_url":
-			ok = seen(set[:], 4) && decStr(d, &p.ResumeGatewayURL)
+			ok = seen(set[:], 4) && (d.keep(4) && decStr(d, &p.ResumeGatewayURL) || !d.keep(4) && d.skip())
 		case "shard":
-			ok = seen(set[:], 5) && leafAny(d, &p.Shard)
+			ok = seen(set[:], 5) && (d.keep(5) && leafAny(d, &p.Shard) || !d.keep(5) && d.skip())
 		case "application":
-			ok = seen(set[:], 6) && decApplication(d, &p.Application)
+			ok = seen(set[:], 6) && (d.keep(6) && decApplication(d, &p.Application) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decReadyFields) && d.skip()
 		}
@@ -3757,9 +3929,9 @@ func decSoundboardSounds(d *dec, p *discord.SoundboardSounds) bool {
 		}
 		switch string(k) {
 		case "soundboard_sounds":
-			ok = seen(set[:], 0) && decSlice(d, &p.SoundboardSounds, decSoundboardSound)
+			ok = seen(set[:], 0) && (d.keep(0) && decSlice(d, &p.SoundboardSounds, decSoundboardSound) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decSoundboardSoundsFields) && d.skip()
 		}
@@ -3793,19 +3965,19 @@ func decStageInstanceCreate(d *dec, p *discord.StageInstanceCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.StageInstance.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.StageInstance.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.StageInstance.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.StageInstance.GuildID) || !d.keep(1) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 2) && decID(d, &p.StageInstance.ChannelID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.StageInstance.ChannelID) || !d.keep(2) && d.skip())
 		case "topic":
-			ok = seen(set[:], 3) && decStr(d, &p.StageInstance.Topic)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.StageInstance.Topic) || !d.keep(3) && d.skip())
 		case "privacy_level":
-			ok = seen(set[:], 4) && decInt(d, &p.StageInstance.PrivacyLevel)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.StageInstance.PrivacyLevel) || !d.keep(4) && d.skip())
 		case "discoverable_disabled":
-			ok = seen(set[:], 5) && decBool(d, &p.StageInstance.DiscoverableDisabled)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.StageInstance.DiscoverableDisabled) || !d.keep(5) && d.skip())
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && decID(d, &p.StageInstance.GuildScheduledEventID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.StageInstance.GuildScheduledEventID) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decStageInstanceCreateFields) && d.skip()
 		}
@@ -3839,19 +4011,19 @@ func decStageInstanceDelete(d *dec, p *discord.StageInstanceDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.StageInstance.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.StageInstance.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.StageInstance.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.StageInstance.GuildID) || !d.keep(1) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 2) && decID(d, &p.StageInstance.ChannelID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.StageInstance.ChannelID) || !d.keep(2) && d.skip())
 		case "topic":
-			ok = seen(set[:], 3) && decStr(d, &p.StageInstance.Topic)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.StageInstance.Topic) || !d.keep(3) && d.skip())
 		case "privacy_level":
-			ok = seen(set[:], 4) && decInt(d, &p.StageInstance.PrivacyLevel)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.StageInstance.PrivacyLevel) || !d.keep(4) && d.skip())
 		case "discoverable_disabled":
-			ok = seen(set[:], 5) && decBool(d, &p.StageInstance.DiscoverableDisabled)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.StageInstance.DiscoverableDisabled) || !d.keep(5) && d.skip())
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && decID(d, &p.StageInstance.GuildScheduledEventID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.StageInstance.GuildScheduledEventID) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decStageInstanceDeleteFields) && d.skip()
 		}
@@ -3885,19 +4057,19 @@ func decStageInstanceUpdate(d *dec, p *discord.StageInstanceUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.StageInstance.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.StageInstance.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.StageInstance.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.StageInstance.GuildID) || !d.keep(1) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 2) && decID(d, &p.StageInstance.ChannelID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.StageInstance.ChannelID) || !d.keep(2) && d.skip())
 		case "topic":
-			ok = seen(set[:], 3) && decStr(d, &p.StageInstance.Topic)
+			ok = seen(set[:], 3) && (d.keep(3) && decStr(d, &p.StageInstance.Topic) || !d.keep(3) && d.skip())
 		case "privacy_level":
-			ok = seen(set[:], 4) && decInt(d, &p.StageInstance.PrivacyLevel)
+			ok = seen(set[:], 4) && (d.keep(4) && decInt(d, &p.StageInstance.PrivacyLevel) || !d.keep(4) && d.skip())
 		case "discoverable_disabled":
-			ok = seen(set[:], 5) && decBool(d, &p.StageInstance.DiscoverableDisabled)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.StageInstance.DiscoverableDisabled) || !d.keep(5) && d.skip())
 		case "guild_scheduled_event_id":
-			ok = seen(set[:], 6) && decID(d, &p.StageInstance.GuildScheduledEventID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.StageInstance.GuildScheduledEventID) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decStageInstanceUpdateFields) && d.skip()
 		}
@@ -3931,25 +4103,25 @@ func decSubscriptionCreate(d *dec, p *discord.SubscriptionCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Subscription.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Subscription.ID) || !d.keep(0) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 1) && decID(d, &p.Subscription.UserID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Subscription.UserID) || !d.keep(1) && d.skip())
 		case "sku_ids":
-			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, decID)
+			ok = seen(set[:], 2) && (d.keep(2) && decSlice(d, &p.Subscription.SKUIDs, decID) || !d.keep(2) && d.skip())
 		case "entitlement_ids":
-			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, decID)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.Subscription.EntitlementIDs, decID) || !d.keep(3) && d.skip())
 		case "renewal_sku_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID) || !d.keep(4) && d.skip())
 		case "current_period_start":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Subscription.CurrentPeriodStart)
+			ok = seen(set[:], 5) && (d.keep(5) && leafJSON(d, &p.Subscription.CurrentPeriodStart) || !d.keep(5) && d.skip())
 		case "current_period_end":
-			ok = seen(set[:], 6) && leafJSON(d, &p.Subscription.CurrentPeriodEnd)
+			ok = seen(set[:], 6) && (d.keep(6) && leafJSON(d, &p.Subscription.CurrentPeriodEnd) || !d.keep(6) && d.skip())
 		case "status":
-			ok = seen(set[:], 7) && decInt(d, &p.Subscription.Status)
+			ok = seen(set[:], 7) && (d.keep(7) && decInt(d, &p.Subscription.Status) || !d.keep(7) && d.skip())
 		case "canceled_at":
-			ok = seen(set[:], 8) && decPtr(d, &p.Subscription.CanceledAt, leafJSON)
+			ok = seen(set[:], 8) && (d.keep(8) && decPtr(d, &p.Subscription.CanceledAt, leafJSON) || !d.keep(8) && d.skip())
 		case "country":
-			ok = seen(set[:], 9) && decStr(d, &p.Subscription.Country)
+			ok = seen(set[:], 9) && (d.keep(9) && decStr(d, &p.Subscription.Country) || !d.keep(9) && d.skip())
 		default:
 			ok = unknown(k, decSubscriptionCreateFields) && d.skip()
 		}
@@ -3983,25 +4155,25 @@ func decSubscriptionDelete(d *dec, p *discord.SubscriptionDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Subscription.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Subscription.ID) || !d.keep(0) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 1) && decID(d, &p.Subscription.UserID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Subscription.UserID) || !d.keep(1) && d.skip())
 		case "sku_ids":
-			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, decID)
+			ok = seen(set[:], 2) && (d.keep(2) && decSlice(d, &p.Subscription.SKUIDs, decID) || !d.keep(2) && d.skip())
 		case "entitlement_ids":
-			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, decID)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.Subscription.EntitlementIDs, decID) || !d.keep(3) && d.skip())
 		case "renewal_sku_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID) || !d.keep(4) && d.skip())
 		case "current_period_start":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Subscription.CurrentPeriodStart)
+			ok = seen(set[:], 5) && (d.keep(5) && leafJSON(d, &p.Subscription.CurrentPeriodStart) || !d.keep(5) && d.skip())
 		case "current_period_end":
-			ok = seen(set[:], 6) && leafJSON(d, &p.Subscription.CurrentPeriodEnd)
+			ok = seen(set[:], 6) && (d.keep(6) && leafJSON(d, &p.Subscription.CurrentPeriodEnd) || !d.keep(6) && d.skip())
 		case "status":
-			ok = seen(set[:], 7) && decInt(d, &p.Subscription.Status)
+			ok = seen(set[:], 7) && (d.keep(7) && decInt(d, &p.Subscription.Status) || !d.keep(7) && d.skip())
 		case "canceled_at":
-			ok = seen(set[:], 8) && decPtr(d, &p.Subscription.CanceledAt, leafJSON)
+			ok = seen(set[:], 8) && (d.keep(8) && decPtr(d, &p.Subscription.CanceledAt, leafJSON) || !d.keep(8) && d.skip())
 		case "country":
-			ok = seen(set[:], 9) && decStr(d, &p.Subscription.Country)
+			ok = seen(set[:], 9) && (d.keep(9) && decStr(d, &p.Subscription.Country) || !d.keep(9) && d.skip())
 		default:
 			ok = unknown(k, decSubscriptionDeleteFields) && d.skip()
 		}
@@ -4035,25 +4207,25 @@ func decSubscriptionUpdate(d *dec, p *discord.SubscriptionUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Subscription.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Subscription.ID) || !d.keep(0) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 1) && decID(d, &p.Subscription.UserID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.Subscription.UserID) || !d.keep(1) && d.skip())
 		case "sku_ids":
-			ok = seen(set[:], 2) && decSlice(d, &p.Subscription.SKUIDs, decID)
+			ok = seen(set[:], 2) && (d.keep(2) && decSlice(d, &p.Subscription.SKUIDs, decID) || !d.keep(2) && d.skip())
 		case "entitlement_ids":
-			ok = seen(set[:], 3) && decSlice(d, &p.Subscription.EntitlementIDs, decID)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.Subscription.EntitlementIDs, decID) || !d.keep(3) && d.skip())
 		case "renewal_sku_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Subscription.RenewalSKUIDs, decID) || !d.keep(4) && d.skip())
 		case "current_period_start":
-			ok = seen(set[:], 5) && leafJSON(d, &p.Subscription.CurrentPeriodStart)
+			ok = seen(set[:], 5) && (d.keep(5) && leafJSON(d, &p.Subscription.CurrentPeriodStart) || !d.keep(5) && d.skip())
 		case "current_period_end":
-			ok = seen(set[:], 6) && leafJSON(d, &p.Subscription.CurrentPeriodEnd)
+			ok = seen(set[:], 6) && (d.keep(6) && leafJSON(d, &p.Subscription.CurrentPeriodEnd) || !d.keep(6) && d.skip())
 		case "status":
-			ok = seen(set[:], 7) && decInt(d, &p.Subscription.Status)
+			ok = seen(set[:], 7) && (d.keep(7) && decInt(d, &p.Subscription.Status) || !d.keep(7) && d.skip())
 		case "canceled_at":
-			ok = seen(set[:], 8) && decPtr(d, &p.Subscription.CanceledAt, leafJSON)
+			ok = seen(set[:], 8) && (d.keep(8) && decPtr(d, &p.Subscription.CanceledAt, leafJSON) || !d.keep(8) && d.skip())
 		case "country":
-			ok = seen(set[:], 9) && decStr(d, &p.Subscription.Country)
+			ok = seen(set[:], 9) && (d.keep(9) && decStr(d, &p.Subscription.Country) || !d.keep(9) && d.skip())
 		default:
 			ok = unknown(k, decSubscriptionUpdateFields) && d.skip()
 		}
@@ -4087,81 +4259,81 @@ func decThreadCreate(d *dec, p *discord.ThreadCreate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Channel.ID) || !d.keep(0) && d.skip())
 		case "type":
-			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
+			ok = seen(set[:], 1) && (d.keep(1) && decInt(d, &p.Channel.Type) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Channel.GuildID) || !d.keep(2) && d.skip())
 		case "position":
-			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Channel.Position) || !d.keep(3) && d.skip())
 		case "permission_overwrites":
-			ok = seen(set[:], 4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite) || !d.keep(4) && d.skip())
 		case "name":
-			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
+			ok = seen(set[:], 5) && (d.keep(5) && decStr(d, &p.Channel.Name) || !d.keep(5) && d.skip())
 		case "topic":
-			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
+			ok = seen(set[:], 6) && (d.keep(6) && decStrPtr(d, &p.Channel.Topic) || !d.keep(6) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Channel.NSFW) || !d.keep(7) && d.skip())
 		case "last_message_id":
-			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Channel.LastMessageID) || !d.keep(8) && d.skip())
 		case "bitrate":
-			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Channel.Bitrate) || !d.keep(9) && d.skip())
 		case "user_limit":
-			ok = seen(set[:], 10) && decInt(d, &p.Channel.UserLimit)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.Channel.UserLimit) || !d.keep(10) && d.skip())
 		case "rate_limit_per_user":
-			ok = seen(set[:], 11) && decInt(d, &p.Channel.RateLimitPerUser)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Channel.RateLimitPerUser) || !d.keep(11) && d.skip())
 		case "recipients":
-			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Channel.Recipients, decUser) || !d.keep(12) && d.skip())
 		case "icon":
-			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
+			ok = seen(set[:], 13) && (d.keep(13) && decStrPtr(d, &p.Channel.Icon) || !d.keep(13) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && (d.keep(14) && decID(d, &p.Channel.OwnerID) || !d.keep(14) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.Channel.ApplicationID) || !d.keep(15) && d.skip())
 		case "managed":
-			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
+			ok = seen(set[:], 16) && (d.keep(16) && decBool(d, &p.Channel.Managed) || !d.keep(16) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.Channel.ParentID) || !d.keep(17) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON) || !d.keep(18) && d.skip())
 		case "rtc_region":
-			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
+			ok = seen(set[:], 19) && (d.keep(19) && decStrPtr(d, &p.Channel.RTCRegion) || !d.keep(19) && d.skip())
 		case "video_quality_mode":
-			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Channel.VideoQualityMode) || !d.keep(20) && d.skip())
 		case "message_count":
-			ok = seen(set[:], 21) && decInt(d, &p.Channel.MessageCount)
+			ok = seen(set[:], 21) && (d.keep(21) && decInt(d, &p.Channel.MessageCount) || !d.keep(21) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 22) && decInt(d, &p.Channel.MemberCount)
+			ok = seen(set[:], 22) && (d.keep(22) && decInt(d, &p.Channel.MemberCount) || !d.keep(22) && d.skip())
 		case "thread_metadata":
-			ok = seen(set[:], 23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata)
+			ok = seen(set[:], 23) && (d.keep(23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata) || !d.keep(23) && d.skip())
 		case "member":
-			ok = seen(set[:], 24) && decPtr(d, &p.Channel.Member, decThreadMember)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Channel.Member, decThreadMember) || !d.keep(24) && d.skip())
 		case "default_auto_archive_duration":
-			ok = seen(set[:], 25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration)
+			ok = seen(set[:], 25) && (d.keep(25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration) || !d.keep(25) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 26) && leafJSON(d, &p.Channel.Permissions)
+			ok = seen(set[:], 26) && (d.keep(26) && leafJSON(d, &p.Channel.Permissions) || !d.keep(26) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 27) && leafJSON(d, &p.Channel.AppPermissions)
+			ok = seen(set[:], 27) && (d.keep(27) && leafJSON(d, &p.Channel.AppPermissions) || !d.keep(27) && d.skip())
 		case "flags":
-			ok = seen(set[:], 28) && decUint(d, &p.Channel.Flags)
+			ok = seen(set[:], 28) && (d.keep(28) && decUint(d, &p.Channel.Flags) || !d.keep(28) && d.skip())
 		case "total_message_sent":
-			ok = seen(set[:], 29) && decInt(d, &p.Channel.TotalMessageSent)
+			ok = seen(set[:], 29) && (d.keep(29) && decInt(d, &p.Channel.TotalMessageSent) || !d.keep(29) && d.skip())
 		case "available_tags":
-			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Channel.AvailableTags, decForumTag) || !d.keep(30) && d.skip())
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
+			ok = seen(set[:], 31) && (d.keep(31) && decSlice(d, &p.Channel.AppliedTags, decID) || !d.keep(31) && d.skip())
 		case "default_reaction_emoji":
-			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction) || !d.keep(32) && d.skip())
 		case "default_thread_rate_limit_per_user":
-			ok = seen(set[:], 33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser)
+			ok = seen(set[:], 33) && (d.keep(33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser) || !d.keep(33) && d.skip())
 		case "default_sort_order":
-			ok = seen(set[:], 34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt) || !d.keep(34) && d.skip())
 		case "default_forum_layout":
-			ok = seen(set[:], 35) && decInt(d, &p.Channel.DefaultForumLayout)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Channel.DefaultForumLayout) || !d.keep(35) && d.skip())
 		case "default_tag_setting":
-			ok = seen(set[:], 36) && decStr(d, &p.Channel.DefaultTagSetting)
+			ok = seen(set[:], 36) && (d.keep(36) && decStr(d, &p.Channel.DefaultTagSetting) || !d.keep(36) && d.skip())
 		case "newly_created":
-			ok = seen(set[:], 37) && decBool(d, &p.NewlyCreated)
+			ok = seen(set[:], 37) && (d.keep(37) && decBool(d, &p.NewlyCreated) || !d.keep(37) && d.skip())
 		default:
 			ok = unknown(k, decThreadCreateFields) && d.skip()
 		}
@@ -4195,79 +4367,79 @@ func decThreadDelete(d *dec, p *discord.ThreadDelete) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Channel.ID) || !d.keep(0) && d.skip())
 		case "type":
-			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
+			ok = seen(set[:], 1) && (d.keep(1) && decInt(d, &p.Channel.Type) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Channel.GuildID) || !d.keep(2) && d.skip())
 		case "position":
-			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Channel.Position) || !d.keep(3) && d.skip())
 		case "permission_overwrites":
-			ok = seen(set[:], 4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite) || !d.keep(4) && d.skip())
 		case "name":
-			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
+			ok = seen(set[:], 5) && (d.keep(5) && decStr(d, &p.Channel.Name) || !d.keep(5) && d.skip())
 		case "topic":
-			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
+			ok = seen(set[:], 6) && (d.keep(6) && decStrPtr(d, &p.Channel.Topic) || !d.keep(6) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Channel.NSFW) || !d.keep(7) && d.skip())
 		case "last_message_id":
-			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Channel.LastMessageID) || !d.keep(8) && d.skip())
 		case "bitrate":
-			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Channel.Bitrate) || !d.keep(9) && d.skip())
 		case "user_limit":
-			ok = seen(set[:], 10) && decInt(d, &p.Channel.UserLimit)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.Channel.UserLimit) || !d.keep(10) && d.skip())
 		case "rate_limit_per_user":
-			ok = seen(set[:], 11) && decInt(d, &p.Channel.RateLimitPerUser)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Channel.RateLimitPerUser) || !d.keep(11) && d.skip())
 		case "recipients":
-			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Channel.Recipients, decUser) || !d.keep(12) && d.skip())
 		case "icon":
-			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
+			ok = seen(set[:], 13) && (d.keep(13) && decStrPtr(d, &p.Channel.Icon) || !d.keep(13) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && (d.keep(14) && decID(d, &p.Channel.OwnerID) || !d.keep(14) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.Channel.ApplicationID) || !d.keep(15) && d.skip())
 		case "managed":
-			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
+			ok = seen(set[:], 16) && (d.keep(16) && decBool(d, &p.Channel.Managed) || !d.keep(16) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.Channel.ParentID) || !d.keep(17) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON) || !d.keep(18) && d.skip())
 		case "rtc_region":
-			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
+			ok = seen(set[:], 19) && (d.keep(19) && decStrPtr(d, &p.Channel.RTCRegion) || !d.keep(19) && d.skip())
 		case "video_quality_mode":
-			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Channel.VideoQualityMode) || !d.keep(20) && d.skip())
 		case "message_count":
-			ok = seen(set[:], 21) && decInt(d, &p.Channel.MessageCount)
+			ok = seen(set[:], 21) && (d.keep(21) && decInt(d, &p.Channel.MessageCount) || !d.keep(21) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 22) && decInt(d, &p.Channel.MemberCount)
+			ok = seen(set[:], 22) && (d.keep(22) && decInt(d, &p.Channel.MemberCount) || !d.keep(22) && d.skip())
 		case "thread_metadata":
-			ok = seen(set[:], 23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata)
+			ok = seen(set[:], 23) && (d.keep(23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata) || !d.keep(23) && d.skip())
 		case "member":
-			ok = seen(set[:], 24) && decPtr(d, &p.Channel.Member, decThreadMember)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Channel.Member, decThreadMember) || !d.keep(24) && d.skip())
 		case "default_auto_archive_duration":
-			ok = seen(set[:], 25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration)
+			ok = seen(set[:], 25) && (d.keep(25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration) || !d.keep(25) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 26) && leafJSON(d, &p.Channel.Permissions)
+			ok = seen(set[:], 26) && (d.keep(26) && leafJSON(d, &p.Channel.Permissions) || !d.keep(26) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 27) && leafJSON(d, &p.Channel.AppPermissions)
+			ok = seen(set[:], 27) && (d.keep(27) && leafJSON(d, &p.Channel.AppPermissions) || !d.keep(27) && d.skip())
 		case "flags":
-			ok = seen(set[:], 28) && decUint(d, &p.Channel.Flags)
+			ok = seen(set[:], 28) && (d.keep(28) && decUint(d, &p.Channel.Flags) || !d.keep(28) && d.skip())
 		case "total_message_sent":
-			ok = seen(set[:], 29) && decInt(d, &p.Channel.TotalMessageSent)
+			ok = seen(set[:], 29) && (d.keep(29) && decInt(d, &p.Channel.TotalMessageSent) || !d.keep(29) && d.skip())
 		case "available_tags":
-			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Channel.AvailableTags, decForumTag) || !d.keep(30) && d.skip())
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
+			ok = seen(set[:], 31) && (d.keep(31) && decSlice(d, &p.Channel.AppliedTags, decID) || !d.keep(31) && d.skip())
 		case "default_reaction_emoji":
-			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction) || !d.keep(32) && d.skip())
 		case "default_thread_rate_limit_per_user":
-			ok = seen(set[:], 33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser)
+			ok = seen(set[:], 33) && (d.keep(33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser) || !d.keep(33) && d.skip())
 		case "default_sort_order":
-			ok = seen(set[:], 34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt) || !d.keep(34) && d.skip())
 		case "default_forum_layout":
-			ok = seen(set[:], 35) && decInt(d, &p.Channel.DefaultForumLayout)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Channel.DefaultForumLayout) || !d.keep(35) && d.skip())
 		case "default_tag_setting":
-			ok = seen(set[:], 36) && decStr(d, &p.Channel.DefaultTagSetting)
+			ok = seen(set[:], 36) && (d.keep(36) && decStr(d, &p.Channel.DefaultTagSetting) || !d.keep(36) && d.skip())
 		default:
 			ok = unknown(k, decThreadDeleteFields) && d.skip()
 		}
@@ -4301,13 +4473,13 @@ func decThreadListSync(d *dec, p *discord.ThreadListSync) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "channel_ids":
-			ok = seen(set[:], 1) && decSlice(d, &p.ChannelIDs, decID)
+			ok = seen(set[:], 1) && (d.keep(1) && decSlice(d, &p.ChannelIDs, decID) || !d.keep(1) && d.skip())
 		case "threads":
-			ok = seen(set[:], 2) && decSlice(d, &p.Threads, decChannel)
+			ok = seen(set[:], 2) && (d.keep(2) && decSlice(d, &p.Threads, decChannel) || !d.keep(2) && d.skip())
 		case "members":
-			ok = seen(set[:], 3) && decSlice(d, &p.Members, decThreadMember)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.Members, decThreadMember) || !d.keep(3) && d.skip())
 		default:
 			ok = unknown(k, decThreadListSyncFields) && d.skip()
 		}
@@ -4341,15 +4513,15 @@ func decThreadMembersUpdate(d *dec, p *discord.ThreadMembersUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 2) && decInt(d, &p.MemberCount)
+			ok = seen(set[:], 2) && (d.keep(2) && decInt(d, &p.MemberCount) || !d.keep(2) && d.skip())
 		case "added_members":
-			ok = seen(set[:], 3) && decSlice(d, &p.AddedMembers, decThreadMember)
+			ok = seen(set[:], 3) && (d.keep(3) && decSlice(d, &p.AddedMembers, decThreadMember) || !d.keep(3) && d.skip())
 		case "removed_member_ids":
-			ok = seen(set[:], 4) && decSlice(d, &p.RemovedMemberIDs, decID)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.RemovedMemberIDs, decID) || !d.keep(4) && d.skip())
 		default:
 			ok = unknown(k, decThreadMembersUpdateFields) && d.skip()
 		}
@@ -4383,19 +4555,19 @@ func decThreadMemberUpdate(d *dec, p *discord.ThreadMemberUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ThreadMember.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ThreadMember.ID) || !d.keep(0) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 1) && decID(d, &p.ThreadMember.UserID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ThreadMember.UserID) || !d.keep(1) && d.skip())
 		case "join_timestamp":
-			ok = seen(set[:], 2) && leafJSON(d, &p.ThreadMember.JoinTimestamp)
+			ok = seen(set[:], 2) && (d.keep(2) && leafJSON(d, &p.ThreadMember.JoinTimestamp) || !d.keep(2) && d.skip())
 		case "flags":
-			ok = seen(set[:], 3) && decInt(d, &p.ThreadMember.Flags)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.ThreadMember.Flags) || !d.keep(3) && d.skip())
 		case "member":
-			ok = seen(set[:], 4) && decPtr(d, &p.ThreadMember.Member, decMember)
+			ok = seen(set[:], 4) && (d.keep(4) && decPtr(d, &p.ThreadMember.Member, decMember) || !d.keep(4) && d.skip())
 		case "presence":
-			ok = seen(set[:], 5) && decPtr(d, &p.ThreadMember.Presence, decPresence)
+			ok = seen(set[:], 5) && (d.keep(5) && decPtr(d, &p.ThreadMember.Presence, decPresence) || !d.keep(5) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 6) && decID(d, &p.GuildID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.GuildID) || !d.keep(6) && d.skip())
 		default:
 			ok = unknown(k, decThreadMemberUpdateFields) && d.skip()
 		}
@@ -4429,79 +4601,79 @@ func decThreadUpdate(d *dec, p *discord.ThreadUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.Channel.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.Channel.ID) || !d.keep(0) && d.skip())
 		case "type":
-			ok = seen(set[:], 1) && decInt(d, &p.Channel.Type)
+			ok = seen(set[:], 1) && (d.keep(1) && decInt(d, &p.Channel.Type) || !d.keep(1) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 2) && decID(d, &p.Channel.GuildID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.Channel.GuildID) || !d.keep(2) && d.skip())
 		case "position":
-			ok = seen(set[:], 3) && decInt(d, &p.Channel.Position)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Channel.Position) || !d.keep(3) && d.skip())
 		case "permission_overwrites":
-			ok = seen(set[:], 4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite)
+			ok = seen(set[:], 4) && (d.keep(4) && decSlice(d, &p.Channel.PermissionOverwrites, decPermissionOverwrite) || !d.keep(4) && d.skip())
 		case "name":
-			ok = seen(set[:], 5) && decStr(d, &p.Channel.Name)
+			ok = seen(set[:], 5) && (d.keep(5) && decStr(d, &p.Channel.Name) || !d.keep(5) && d.skip())
 		case "topic":
-			ok = seen(set[:], 6) && decStrPtr(d, &p.Channel.Topic)
+			ok = seen(set[:], 6) && (d.keep(6) && decStrPtr(d, &p.Channel.Topic) || !d.keep(6) && d.skip())
 		case "nsfw":
-			ok = seen(set[:], 7) && decBool(d, &p.Channel.NSFW)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.Channel.NSFW) || !d.keep(7) && d.skip())
 		case "last_message_id":
-			ok = seen(set[:], 8) && decID(d, &p.Channel.LastMessageID)
+			ok = seen(set[:], 8) && (d.keep(8) && decID(d, &p.Channel.LastMessageID) || !d.keep(8) && d.skip())
 		case "bitrate":
-			ok = seen(set[:], 9) && decInt(d, &p.Channel.Bitrate)
+			ok = seen(set[:], 9) && (d.keep(9) && decInt(d, &p.Channel.Bitrate) || !d.keep(9) && d.skip())
 		case "user_limit":
-			ok = seen(set[:], 10) && decInt(d, &p.Channel.UserLimit)
+			ok = seen(set[:], 10) && (d.keep(10) && decInt(d, &p.Channel.UserLimit) || !d.keep(10) && d.skip())
 		case "rate_limit_per_user":
-			ok = seen(set[:], 11) && decInt(d, &p.Channel.RateLimitPerUser)
+			ok = seen(set[:], 11) && (d.keep(11) && decInt(d, &p.Channel.RateLimitPerUser) || !d.keep(11) && d.skip())
 		case "recipients":
-			ok = seen(set[:], 12) && decSlice(d, &p.Channel.Recipients, decUser)
+			ok = seen(set[:], 12) && (d.keep(12) && decSlice(d, &p.Channel.Recipients, decUser) || !d.keep(12) && d.skip())
 		case "icon":
-			ok = seen(set[:], 13) && decStrPtr(d, &p.Channel.Icon)
+			ok = seen(set[:], 13) && (d.keep(13) && decStrPtr(d, &p.Channel.Icon) || !d.keep(13) && d.skip())
 		case "owner_id":
-			ok = seen(set[:], 14) && decID(d, &p.Channel.OwnerID)
+			ok = seen(set[:], 14) && (d.keep(14) && decID(d, &p.Channel.OwnerID) || !d.keep(14) && d.skip())
 		case "application_id":
-			ok = seen(set[:], 15) && decID(d, &p.Channel.ApplicationID)
+			ok = seen(set[:], 15) && (d.keep(15) && decID(d, &p.Channel.ApplicationID) || !d.keep(15) && d.skip())
 		case "managed":
-			ok = seen(set[:], 16) && decBool(d, &p.Channel.Managed)
+			ok = seen(set[:], 16) && (d.keep(16) && decBool(d, &p.Channel.Managed) || !d.keep(16) && d.skip())
 		case "parent_id":
-			ok = seen(set[:], 17) && decID(d, &p.Channel.ParentID)
+			ok = seen(set[:], 17) && (d.keep(17) && decID(d, &p.Channel.ParentID) || !d.keep(17) && d.skip())
 		case "last_pin_timestamp":
-			ok = seen(set[:], 18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.Channel.LastPinTimestamp, leafJSON) || !d.keep(18) && d.skip())
 		case "rtc_region":
-			ok = seen(set[:], 19) && decStrPtr(d, &p.Channel.RTCRegion)
+			ok = seen(set[:], 19) && (d.keep(19) && decStrPtr(d, &p.Channel.RTCRegion) || !d.keep(19) && d.skip())
 		case "video_quality_mode":
-			ok = seen(set[:], 20) && decInt(d, &p.Channel.VideoQualityMode)
+			ok = seen(set[:], 20) && (d.keep(20) && decInt(d, &p.Channel.VideoQualityMode) || !d.keep(20) && d.skip())
 		case "message_count":
-			ok = seen(set[:], 21) && decInt(d, &p.Channel.MessageCount)
+			ok = seen(set[:], 21) && (d.keep(21) && decInt(d, &p.Channel.MessageCount) || !d.keep(21) && d.skip())
 		case "member_count":
-			ok = seen(set[:], 22) && decInt(d, &p.Channel.MemberCount)
+			ok = seen(set[:], 22) && (d.keep(22) && decInt(d, &p.Channel.MemberCount) || !d.keep(22) && d.skip())
 		case "thread_metadata":
-			ok = seen(set[:], 23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata)
+			ok = seen(set[:], 23) && (d.keep(23) && decPtr(d, &p.Channel.ThreadMetadata, decThreadMetadata) || !d.keep(23) && d.skip())
 		case "member":
-			ok = seen(set[:], 24) && decPtr(d, &p.Channel.Member, decThreadMember)
+			ok = seen(set[:], 24) && (d.keep(24) && decPtr(d, &p.Channel.Member, decThreadMember) || !d.keep(24) && d.skip())
 		case "default_auto_archive_duration":
-			ok = seen(set[:], 25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration)
+			ok = seen(set[:], 25) && (d.keep(25) && decInt(d, &p.Channel.DefaultAutoArchiveDuration) || !d.keep(25) && d.skip())
 		case "permissions":
-			ok = seen(set[:], 26) && leafJSON(d, &p.Channel.Permissions)
+			ok = seen(set[:], 26) && (d.keep(26) && leafJSON(d, &p.Channel.Permissions) || !d.keep(26) && d.skip())
 		case "app_permissions":
-			ok = seen(set[:], 27) && leafJSON(d, &p.Channel.AppPermissions)
+			ok = seen(set[:], 27) && (d.keep(27) && leafJSON(d, &p.Channel.AppPermissions) || !d.keep(27) && d.skip())
 		case "flags":
-			ok = seen(set[:], 28) && decUint(d, &p.Channel.Flags)
+			ok = seen(set[:], 28) && (d.keep(28) && decUint(d, &p.Channel.Flags) || !d.keep(28) && d.skip())
 		case "total_message_sent":
-			ok = seen(set[:], 29) && decInt(d, &p.Channel.TotalMessageSent)
+			ok = seen(set[:], 29) && (d.keep(29) && decInt(d, &p.Channel.TotalMessageSent) || !d.keep(29) && d.skip())
 		case "available_tags":
-			ok = seen(set[:], 30) && decSlice(d, &p.Channel.AvailableTags, decForumTag)
+			ok = seen(set[:], 30) && (d.keep(30) && decSlice(d, &p.Channel.AvailableTags, decForumTag) || !d.keep(30) && d.skip())
 		case "applied_tags":
-			ok = seen(set[:], 31) && decSlice(d, &p.Channel.AppliedTags, decID)
+			ok = seen(set[:], 31) && (d.keep(31) && decSlice(d, &p.Channel.AppliedTags, decID) || !d.keep(31) && d.skip())
 		case "default_reaction_emoji":
-			ok = seen(set[:], 32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction)
+			ok = seen(set[:], 32) && (d.keep(32) && decPtr(d, &p.Channel.DefaultReactionEmoji, decDefaultReaction) || !d.keep(32) && d.skip())
 		case "default_thread_rate_limit_per_user":
-			ok = seen(set[:], 33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser)
+			ok = seen(set[:], 33) && (d.keep(33) && decInt(d, &p.Channel.DefaultThreadRateLimitPerUser) || !d.keep(33) && d.skip())
 		case "default_sort_order":
-			ok = seen(set[:], 34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt)
+			ok = seen(set[:], 34) && (d.keep(34) && decPtr(d, &p.Channel.DefaultSortOrder, decInt) || !d.keep(34) && d.skip())
 		case "default_forum_layout":
-			ok = seen(set[:], 35) && decInt(d, &p.Channel.DefaultForumLayout)
+			ok = seen(set[:], 35) && (d.keep(35) && decInt(d, &p.Channel.DefaultForumLayout) || !d.keep(35) && d.skip())
 		case "default_tag_setting":
-			ok = seen(set[:], 36) && decStr(d, &p.Channel.DefaultTagSetting)
+			ok = seen(set[:], 36) && (d.keep(36) && decStr(d, &p.Channel.DefaultTagSetting) || !d.keep(36) && d.skip())
 		default:
 			ok = unknown(k, decThreadUpdateFields) && d.skip()
 		}
@@ -4535,15 +4707,15 @@ func decTypingStart(d *dec, p *discord.TypingStart) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ChannelID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 2) && decID(d, &p.UserID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.UserID) || !d.keep(2) && d.skip())
 		case "timestamp":
-			ok = seen(set[:], 3) && decInt(d, &p.Timestamp)
+			ok = seen(set[:], 3) && (d.keep(3) && decInt(d, &p.Timestamp) || !d.keep(3) && d.skip())
 		case "member":
-			ok = seen(set[:], 4) && decPtr(d, &p.Member, decMember)
+			ok = seen(set[:], 4) && (d.keep(4) && decPtr(d, &p.Member, decMember) || !d.keep(4) && d.skip())
 		default:
 			ok = unknown(k, decTypingStartFields) && d.skip()
 		}
@@ -4577,45 +4749,45 @@ func decUserUpdate(d *dec, p *discord.UserUpdate) bool {
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.User.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.User.ID) || !d.keep(0) && d.skip())
 		case "username":
-			ok = seen(set[:], 1) && decStr(d, &p.User.Username)
+			ok = seen(set[:], 1) && (d.keep(1) && decStr(d, &p.User.Username) || !d.keep(1) && d.skip())
 		case "discriminator":
-			ok = seen(set[:], 2) && decStr(d, &p.User.Discriminator)
+			ok = seen(set[:], 2) && (d.keep(2) && decStr(d, &p.User.Discriminator) || !d.keep(2) && d.skip())
 		case "global_name":
-			ok = seen(set[:], 3) && decStrPtr(d, &p.User.GlobalName)
+			ok = seen(set[:], 3) && (d.keep(3) && decStrPtr(d, &p.User.GlobalName) || !d.keep(3) && d.skip())
 		case "avatar":
-			ok = seen(set[:], 4) && decStrPtr(d, &p.User.Avatar)
+			ok = seen(set[:], 4) && (d.keep(4) && decStrPtr(d, &p.User.Avatar) || !d.keep(4) && d.skip())
 		case "bot":
-			ok = seen(set[:], 5) && decBool(d, &p.User.Bot)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.User.Bot) || !d.keep(5) && d.skip())
 		case "system":
-			ok = seen(set[:], 6) && decBool(d, &p.User.System)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.User.System) || !d.keep(6) && d.skip())
 		case "mfa_enabled":
-			ok = seen(set[:], 7) && decBool(d, &p.User.MFAEnabled)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.User.MFAEnabled) || !d.keep(7) && d.skip())
 		case "banner":
-			ok = seen(set[:], 8) && decStrPtr(d, &p.User.Banner)
+			ok = seen(set[:], 8) && (d.keep(8) && decStrPtr(d, &p.User.Banner) || !d.keep(8) && d.skip())
 		case "accent_color":
-			ok = seen(set[:], 9) && decPtr(d, &p.User.AccentColor, decInt)
+			ok = seen(set[:], 9) && (d.keep(9) && decPtr(d, &p.User.AccentColor, decInt) || !d.keep(9) && d.skip())
 		case "locale":
-			ok = seen(set[:], 10) && decStr(d, &p.User.Locale)
+			ok = seen(set[:], 10) && (d.keep(10) && decStr(d, &p.User.Locale) || !d.keep(10) && d.skip())
 		case "verified":
-			ok = seen(set[:], 11) && decBool(d, &p.User.Verified)
+			ok = seen(set[:], 11) && (d.keep(11) && decBool(d, &p.User.Verified) || !d.keep(11) && d.skip())
 		case "email":
-			ok = seen(set[:], 12) && decStrPtr(d, &p.User.Email)
+			ok = seen(set[:], 12) && (d.keep(12) && decStrPtr(d, &p.User.Email) || !d.keep(12) && d.skip())
 		case "flags":
-			ok = seen(set[:], 13) && decUint(d, &p.User.Flags)
+			ok = seen(set[:], 13) && (d.keep(13) && decUint(d, &p.User.Flags) || !d.keep(13) && d.skip())
 		case "premium_type":
-			ok = seen(set[:], 14) && decInt(d, &p.User.PremiumType)
+			ok = seen(set[:], 14) && (d.keep(14) && decInt(d, &p.User.PremiumType) || !d.keep(14) && d.skip())
 		case "public_flags":
-			ok = seen(set[:], 15) && decUint(d, &p.User.PublicFlags)
+			ok = seen(set[:], 15) && (d.keep(15) && decUint(d, &p.User.PublicFlags) || !d.keep(15) && d.skip())
 		case "avatar_decoration_data":
-			ok = seen(set[:], 16) && decPtr(d, &p.User.AvatarDecorationData, decAvatarDecorationData)
+			ok = seen(set[:], 16) && (d.keep(16) && decPtr(d, &p.User.AvatarDecorationData, decAvatarDecorationData) || !d.keep(16) && d.skip())
 		case "collectibles":
-			ok = seen(set[:], 17) && decPtr(d, &p.User.Collectibles, decCollectibles)
+			ok = seen(set[:], 17) && (d.keep(17) && decPtr(d, &p.User.Collectibles, decCollectibles) || !d.keep(17) && d.skip())
 		case "primary_guild":
-			ok = seen(set[:], 18) && decPtr(d, &p.User.PrimaryGuild, decPrimaryGuild)
+			ok = seen(set[:], 18) && (d.keep(18) && decPtr(d, &p.User.PrimaryGuild, decPrimaryGuild) || !d.keep(18) && d.skip())
 		case "member":
-			ok = seen(set[:], 19) && decPtr(d, &p.User.Member, decMember)
+			ok = seen(set[:], 19) && (d.keep(19) && decPtr(d, &p.User.Member, decMember) || !d.keep(19) && d.skip())
 		default:
 			ok = unknown(k, decUserUpdateFields) && d.skip()
 		}
@@ -4649,21 +4821,21 @@ func decVoiceChannelEffectSend(d *dec, p *discord.VoiceChannelEffectSend) bool {
 		}
 		switch string(k) {
 		case "channel_id":
-			ok = seen(set[:], 0) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ChannelID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 2) && decID(d, &p.UserID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.UserID) || !d.keep(2) && d.skip())
 		case "emoji":
-			ok = seen(set[:], 3) && decPtr(d, &p.Emoji, decEmoji)
+			ok = seen(set[:], 3) && (d.keep(3) && decPtr(d, &p.Emoji, decEmoji) || !d.keep(3) && d.skip())
 		case "animation_type":
-			ok = seen(set[:], 4) && decPtr(d, &p.AnimationType, decInt)
+			ok = seen(set[:], 4) && (d.keep(4) && decPtr(d, &p.AnimationType, decInt) || !d.keep(4) && d.skip())
 		case "animation_id":
-			ok = seen(set[:], 5) && decInt(d, &p.AnimationID)
+			ok = seen(set[:], 5) && (d.keep(5) && decInt(d, &p.AnimationID) || !d.keep(5) && d.skip())
 		case "sound_id":
-			ok = seen(set[:], 6) && decID(d, &p.SoundID)
+			ok = seen(set[:], 6) && (d.keep(6) && decID(d, &p.SoundID) || !d.keep(6) && d.skip())
 		case "sound_volume":
-			ok = seen(set[:], 7) && decFloat(d, &p.SoundVolume)
+			ok = seen(set[:], 7) && (d.keep(7) && decFloat(d, &p.SoundVolume) || !d.keep(7) && d.skip())
 		default:
 			ok = unknown(k, decVoiceChannelEffectSendFields) && d.skip()
 		}
@@ -4697,11 +4869,11 @@ func decVoiceChannelStartTimeUpdate(d *dec, p *discord.VoiceChannelStartTimeUpda
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "voice_start_time":
-			ok = seen(set[:], 2) && decPtr(d, &p.VoiceStartTime, decInt)
+			ok = seen(set[:], 2) && (d.keep(2) && decPtr(d, &p.VoiceStartTime, decInt) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decVoiceChannelStartTimeUpdateFields) && d.skip()
 		}
@@ -4735,11 +4907,11 @@ func decVoiceChannelStatusUpdate(d *dec, p *discord.VoiceChannelStatusUpdate) bo
 		}
 		switch string(k) {
 		case "id":
-			ok = seen(set[:], 0) && decID(d, &p.ID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.ID) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "status":
-			ok = seen(set[:], 2) && decStrPtr(d, &p.Status)
+			ok = seen(set[:], 2) && (d.keep(2) && decStrPtr(d, &p.Status) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decVoiceChannelStatusUpdateFields) && d.skip()
 		}
@@ -4773,11 +4945,11 @@ func decVoiceServerUpdate(d *dec, p *discord.VoiceServerUpdate) bool {
 		}
 		switch string(k) {
 		case "token":
-			ok = seen(set[:], 0) && decStr(d, &p.Token)
+			ok = seen(set[:], 0) && (d.keep(0) && decStr(d, &p.Token) || !d.keep(0) && d.skip())
 		case "guild_id":
-			ok = seen(set[:], 1) && decID(d, &p.GuildID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.GuildID) || !d.keep(1) && d.skip())
 		case "endpoint":
-			ok = seen(set[:], 2) && decStrPtr(d, &p.Endpoint)
+			ok = seen(set[:], 2) && (d.keep(2) && decStrPtr(d, &p.Endpoint) || !d.keep(2) && d.skip())
 		default:
 			ok = unknown(k, decVoiceServerUpdateFields) && d.skip()
 		}
@@ -4811,31 +4983,31 @@ func decVoiceStateUpdate(d *dec, p *discord.VoiceStateUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.VoiceState.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.VoiceState.GuildID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.VoiceState.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.VoiceState.ChannelID) || !d.keep(1) && d.skip())
 		case "user_id":
-			ok = seen(set[:], 2) && decID(d, &p.VoiceState.UserID)
+			ok = seen(set[:], 2) && (d.keep(2) && decID(d, &p.VoiceState.UserID) || !d.keep(2) && d.skip())
 		case "member":
-			ok = seen(set[:], 3) && decPtr(d, &p.VoiceState.Member, decMember)
+			ok = seen(set[:], 3) && (d.keep(3) && decPtr(d, &p.VoiceState.Member, decMember) || !d.keep(3) && d.skip())
 		case "session_id":
-			ok = seen(set[:], 4) && decStr(d, &p.VoiceState.SessionID)
+			ok = seen(set[:], 4) && (d.keep(4) && decStr(d, &p.VoiceState.SessionID) || !d.keep(4) && d.skip())
 		case "deaf":
-			ok = seen(set[:], 5) && decBool(d, &p.VoiceState.Deaf)
+			ok = seen(set[:], 5) && (d.keep(5) && decBool(d, &p.VoiceState.Deaf) || !d.keep(5) && d.skip())
 		case "mute":
-			ok = seen(set[:], 6) && decBool(d, &p.VoiceState.Mute)
+			ok = seen(set[:], 6) && (d.keep(6) && decBool(d, &p.VoiceState.Mute) || !d.keep(6) && d.skip())
 		case "self_deaf":
-			ok = seen(set[:], 7) && decBool(d, &p.VoiceState.SelfDeaf)
+			ok = seen(set[:], 7) && (d.keep(7) && decBool(d, &p.VoiceState.SelfDeaf) || !d.keep(7) && d.skip())
 		case "self_mute":
-			ok = seen(set[:], 8) && decBool(d, &p.VoiceState.SelfMute)
+			ok = seen(set[:], 8) && (d.keep(8) && decBool(d, &p.VoiceState.SelfMute) || !d.keep(8) && d.skip())
 		case "self_stream":
-			ok = seen(set[:], 9) && decBool(d, &p.VoiceState.SelfStream)
+			ok = seen(set[:], 9) && (d.keep(9) && decBool(d, &p.VoiceState.SelfStream) || !d.keep(9) && d.skip())
 		case "self_video":
-			ok = seen(set[:], 10) && decBool(d, &p.VoiceState.SelfVideo)
+			ok = seen(set[:], 10) && (d.keep(10) && decBool(d, &p.VoiceState.SelfVideo) || !d.keep(10) && d.skip())
 		case "suppress":
-			ok = seen(set[:], 11) && decBool(d, &p.VoiceState.Suppress)
+			ok = seen(set[:], 11) && (d.keep(11) && decBool(d, &p.VoiceState.Suppress) || !d.keep(11) && d.skip())
 		case "request_to_speak_timestamp":
-			ok = seen(set[:], 12) && decPtr(d, &p.VoiceState.RequestToSpeakTimestamp, leafJSON)
+			ok = seen(set[:], 12) && (d.keep(12) && decPtr(d, &p.VoiceState.RequestToSpeakTimestamp, leafJSON) || !d.keep(12) && d.skip())
 		default:
 			ok = unknown(k, decVoiceStateUpdateFields) && d.skip()
 		}
@@ -4869,9 +5041,9 @@ func decWebhooksUpdate(d *dec, p *discord.WebhooksUpdate) bool {
 		}
 		switch string(k) {
 		case "guild_id":
-			ok = seen(set[:], 0) && decID(d, &p.GuildID)
+			ok = seen(set[:], 0) && (d.keep(0) && decID(d, &p.GuildID) || !d.keep(0) && d.skip())
 		case "channel_id":
-			ok = seen(set[:], 1) && decID(d, &p.ChannelID)
+			ok = seen(set[:], 1) && (d.keep(1) && decID(d, &p.ChannelID) || !d.keep(1) && d.skip())
 		default:
 			ok = unknown(k, decWebhooksUpdateFields) && d.skip()
 		}

@@ -19,6 +19,8 @@ package fastjson
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sync"
 	"unicode/utf8"
 	"unsafe"
@@ -42,14 +44,49 @@ const maxCounted = 4
 // Decode decodes data into v, which must point to a zero value, on the
 // fast path, and reports whether it could. When it could not, *v is zero
 // again.
-func Decode(data []byte, v any) bool { return decode(data, false, v) }
+func Decode(data []byte, v any) bool { return decode(data, false, nil, v) }
 
 // DecodeShared is Decode where v's strings may point into data instead of
 // into copies of their own: the caller promises that data is never
 // modified afterwards (it is then as immutable as the strings), and
 // accepts that a string kept alive keeps all of data alive. Strings that
 // hold escapes are still copies.
-func DecodeShared(data []byte, v any) bool { return decode(data, true, v) }
+func DecodeShared(data []byte, v any) bool { return decode(data, true, nil, v) }
+
+// Mask is a set of a root type's top-level fields, numbered as its
+// generated decoder numbers them (MaskOf makes one from their JSON names).
+type Mask [4]uint64
+
+// MaskOf returns the Mask of the top-level fields of v's type whose JSON
+// keys are names. It fails if Decode does not take v's type, or if a name
+// is not one of its keys (exactly, as the generated decoder matches them).
+func MaskOf(v any, names []string) (Mask, error) {
+	var m Mask
+	all := rootFields(v)
+	if all == nil {
+		return m, fmt.Errorf("fastjson: %T is not a type the generated decoders take", v)
+	}
+	for _, name := range names {
+		n := slices.Index(all, name)
+		if n < 0 {
+			return m, fmt.Errorf("fastjson: %T has no field %q", v, name)
+		}
+		m[n/64] |= 1 << (n % 64)
+	}
+	return m, nil
+}
+
+// RootFields lists the top-level JSON keys of v's type in the order a
+// Mask numbers them; nil if Decode does not take v's type.
+func RootFields(v any) []string { return slices.Clone(rootFields(v)) }
+
+// DecodeFields is DecodeShared (shared true) or Decode, decoding only the
+// top-level fields in want: the others are skipped as JSON values, whatever
+// their type, and stay zero. It gives up on the same input Decode gives up
+// on in the fields it decodes, and on JSON that is not valid anywhere.
+func DecodeFields(data []byte, shared bool, want Mask, v any) bool {
+	return decode(data, shared, &want, v)
+}
 
 // decs recycles decoders: one escapes to the heap (the generated code
 // hands it to decoders through function values), and a decode per event
@@ -82,6 +119,18 @@ type dec struct {
 	// counted is how many bytes decSlice's counting passes have read,
 	// held to maxCounted times the input.
 	counted int
+	// With narrow, want is the top-level fields to decode (DecodeFields).
+	// It is held by value: a pointer would make every caller's Mask
+	// escape to the heap with the pooled decoder.
+	want   Mask
+	narrow bool
+}
+
+// keep reports whether the root's field n is to be decoded: a Mask
+// narrows the top-level object only (depth 1), not a value of the same
+// type inside it.
+func (d *dec) keep(n int) bool {
+	return !d.narrow || d.depth != 1 || d.want[n/64]&(1<<(n%64)) != 0
 }
 
 func (d *dec) ws() {

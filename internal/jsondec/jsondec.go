@@ -68,6 +68,63 @@ func unmarshalFresh(data []byte, v any, fast func([]byte, any) bool) error {
 	if fast(data, v) {
 		return nil
 	}
+	return unmarshalSlow(data, v)
+}
+
+// UnmarshalFields is UnmarshalShared (shared true) or UnmarshalFresh that
+// decodes only the top-level fields of v's type in want
+// (fastjson.MaskOf): it answers as encoding/json does for data without
+// the members whose keys are exactly another field's name. Those are
+// skipped as JSON values, whatever they hold, and their fields stay zero;
+// data must still be valid JSON throughout. A type the generated decoders
+// do not take is decoded whole.
+func UnmarshalFields(data []byte, v any, shared bool, want fastjson.Mask) error {
+	if fastjson.DecodeFields(data, shared, want, v) {
+		return nil
+	}
+	all := fastjson.RootFields(v)
+	if all == nil || !json.Valid(data) {
+		return unmarshalSlow(data, v)
+	}
+	skip := make(map[string]bool, len(all))
+	for n, name := range all {
+		if want[n/64]&(1<<(n%64)) == 0 {
+			skip[name] = true
+		}
+	}
+	return unmarshalSlow(without(data, skip), v)
+}
+
+// without returns the valid JSON data with the members of its top-level
+// object whose (unescaped) keys are in skip left out, in the order they
+// came; data itself if it is not an object.
+func without(data []byte, skip map[string]bool) []byte {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return data
+	}
+	out := []byte{'{'}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, isKey := tok.(string)
+		var val json.RawMessage
+		if err != nil || !isKey || dec.Decode(&val) != nil {
+			return data // not reached for valid JSON
+		}
+		if skip[key] {
+			continue
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		k, _ := json.Marshal(key)
+		out = append(append(append(out, k...), ':'), val...)
+	}
+	return append(out, '}')
+}
+
+// unmarshalSlow decodes data into the fresh v when the fast path cannot.
+func unmarshalSlow(data []byte, v any) error {
 	if encodingJSONOnly(data) || holdsArrays(v) {
 		return json.Unmarshal(data, v)
 	}

@@ -40,6 +40,10 @@ func roots() []reflect.Type {
 
 var discordPkg = reflect.TypeFor[discord.Message]().PkgPath()
 
+// maskWords is the length of fastjson.Mask: a root type may have at most
+// 64 times as many fields.
+const maskWords = 4
+
 var (
 	unmarshaler     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -56,6 +60,7 @@ type field struct {
 type gen struct {
 	out     bytes.Buffer
 	done    map[reflect.Type]bool
+	roots   map[reflect.Type]bool // the types decode takes, which a Mask can narrow
 	queue   []reflect.Type
 	imports map[string]bool
 }
@@ -63,11 +68,12 @@ type gen struct {
 func main() {
 	out := flag.String("o", "decode_gen.go", "output file")
 	flag.Parse()
-	g := &gen{done: map[reflect.Type]bool{}, imports: map[string]bool{}}
+	g := &gen{done: map[reflect.Type]bool{}, roots: map[reflect.Type]bool{}, imports: map[string]bool{}}
 	var rs []reflect.Type
 	for _, t := range roots() {
 		if g.structFunc(t) != "" {
 			rs = append(rs, t)
+			g.roots[t] = true
 		}
 	}
 	var body bytes.Buffer
@@ -88,13 +94,22 @@ func main() {
 		fmt.Fprintf(&file, "\t%q\n", p)
 	}
 	file.WriteString(")\n\n")
-	file.WriteString("// decode is Decode and DecodeShared: with shared, v's strings may share\n// data's memory.\n")
-	file.WriteString("func decode(data []byte, shared bool, v any) bool {\n\td := newDec(data, shared)\n\tdefer freeDec(d)\n\tswitch x := v.(type) {\n")
+	file.WriteString("// decode is Decode, DecodeShared and DecodeFields: with shared, v's\n// strings may share data's memory; a non-nil want names the top-level\n// fields decoded, the others are skipped.\n")
+	file.WriteString("func decode(data []byte, shared bool, want *Mask, v any) bool {\n\td := newDec(data, shared)\n\tif want != nil {\n\t\td.want, d.narrow = *want, true\n\t}\n\tdefer freeDec(d)\n\tswitch x := v.(type) {\n")
 	for _, t := range rs {
 		n := g.typeName(t)
 		fmt.Fprintf(&file, "\tcase *%s:\n\t\tif %s(d, x) && d.end() {\n\t\t\treturn true\n\t\t}\n\t\t*x = %s{}\n", n, g.structFunc(t), n)
 	}
 	file.WriteString("\t}\n\treturn false\n}\n\n")
+	file.WriteString("// rootFields lists the top-level JSON fields of v's type, in the order a\n// Mask numbers them; nil if decode does not take v.\n")
+	file.WriteString("func rootFields(v any) []string {\n\tswitch v.(type) {\n")
+	for _, t := range rs {
+		if fs, _ := fields(t); len(fs) > 64*maskWords {
+			log.Fatalf("%s has %d fields, more than a Mask holds (%d)", t, len(fs), 64*maskWords)
+		}
+		fmt.Fprintf(&file, "\tcase *%s:\n\t\treturn %sFields\n", g.typeName(t), g.structFunc(t))
+	}
+	file.WriteString("\t}\n\treturn nil\n}\n\n")
 	file.Write(body.Bytes())
 	src, err := format.Source(file.Bytes())
 	if err != nil {
@@ -308,7 +323,14 @@ func (g *gen) writeStruct(w *bytes.Buffer, t reflect.Type) {
 	fmt.Fprintf(w, "\tfor first := true; ; first = false {\n\t\tmore, ok := d.next('}', first)\n\t\tif !ok {\n\t\t\treturn false\n\t\t}\n\t\tif !more {\n\t\t\treturn true\n\t\t}\n")
 	fmt.Fprintf(w, "\t\tk, ok := d.key()\n\t\tif !ok {\n\t\t\treturn false\n\t\t}\n\t\tswitch string(k) {\n")
 	for i, f := range fs {
-		fmt.Fprintf(w, "\t\tcase %q:\n\t\t\tok = seen(set[:], %d) && %s\n", f.name, i, g.call(f.typ, "&p."+f.path))
+		call := g.call(f.typ, "&p."+f.path)
+		if !g.roots[t] {
+			fmt.Fprintf(w, "\t\tcase %q:\n\t\t\tok = seen(set[:], %d) && %s\n", f.name, i, call)
+			continue
+		}
+		// A root's fields can be narrowed by a Mask (DecodeFields): a
+		// field kept is decoded, any other skipped.
+		fmt.Fprintf(w, "\t\tcase %q:\n\t\t\tok = seen(set[:], %d) && (d.keep(%d) && %s || !d.keep(%d) && d.skip())\n", f.name, i, i, call, i)
 	}
 	fmt.Fprintf(w, "\t\tdefault:\n\t\t\tok = unknown(k, %sFields) && d.skip()\n\t\t}\n", name)
 	fmt.Fprintf(w, "\t\tif !ok {\n\t\t\treturn false\n\t\t}\n\t}\n}\n\n")
