@@ -24,7 +24,7 @@ import (
 
 // clients are measured in this order: the floors first, since every
 // other figure is a ratio to floor-decode.
-var clients = []benchload.Client{benchload.FloorInflate, benchload.FloorDecode, benchload.WirecordRaw, benchload.Wirecord, disgoClient, discordgoClient}
+var clients = []benchload.Client{benchload.FloorInflate, benchload.FloorDecode, benchload.WirecordRaw, benchload.WirecordFields, benchload.Wirecord, disgoClient, discordgoClient}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -15,11 +15,11 @@ import (
 // judge timings.
 func TestEveryLibraryGetsEveryEvent(t *testing.T) {
 	args := []string{"--events", "200", "--shards", "2", "--idle", "50ms", "--json"}
-	want := map[string]int{"floor-inflate": 3, "floor-decode": 3, "wirecord-raw": 3, "wirecord": 3, "disgo": 1, "discordgo": 1}
+	want := map[string]int{"floor-inflate": 3, "floor-decode": 3, "wirecord-raw": 3, "wirecord-fields": 3, "wirecord": 3, "disgo": 1, "discordgo": 1}
 	if raceDetector {
 		// disgo races with itself when closed (see race_on_test.go).
 		t.Log("race detector on: disgo is left out")
-		args = append(args, "--clients", "wirecord-raw,wirecord,discordgo")
+		args = append(args, "--clients", "wirecord-raw,wirecord-fields,wirecord,discordgo")
 		delete(want, "disgo")
 	}
 	var out, errOut bytes.Buffer

@@ -26,7 +26,7 @@ func TestBenchDeliversEveryEventToEveryClient(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout.String()), &rep); err != nil {
 		t.Fatalf("the report is not JSON: %v\n%s", err, r.stdout)
 	}
-	clients := []string{"floor-inflate", "floor-decode", "wirecord-raw", "wirecord"}
+	clients := []string{"floor-inflate", "floor-decode", "wirecord-raw", "wirecord-fields", "wirecord"}
 	comps := []string{"none", "zlib-stream", "zstd-stream"}
 	if len(rep.Results) != len(clients)*len(comps) || len(rep.Streams) != len(comps) {
 		t.Fatalf("%d results and %d streams, want %d and %d", len(rep.Results), len(rep.Streams), len(clients)*len(comps), len(comps))
@@ -46,8 +46,8 @@ func TestBenchDeliversEveryEventToEveryClient(t *testing.T) {
 			t.Errorf("%s: no ratio to floor-decode", want)
 		}
 	}
-	if len(rep.Shards) != 2*len(comps) {
-		t.Fatalf("%d shard runs, want %d (wirecord-raw and wirecord on each compression)", len(rep.Shards), 2*len(comps))
+	if len(rep.Shards) != 3*len(comps) {
+		t.Fatalf("%d shard runs, want %d (wirecord-raw, wirecord-fields and wirecord on each compression)", len(rep.Shards), 3*len(comps))
 	}
 	for _, s := range rep.Shards {
 		if !strings.HasPrefix(s.Client, "wirecord") || s.Err != "" || s.Shards != 2 || s.Delivered != 2*10 || s.PeakRSSPerShardKiB == 0 {

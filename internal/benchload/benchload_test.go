@@ -28,8 +28,8 @@ func TestEveryClientGetsEveryEventOnEveryCompression(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 12 {
-		t.Fatalf("%d results, want 12 (4 clients, 3 compressions)", len(rep.Results))
+	if len(rep.Results) != 15 {
+		t.Fatalf("%d results, want 15 (5 clients, 3 compressions)", len(rep.Results))
 	}
 	for _, r := range rep.Results {
 		if r.Err != "" || r.Delivered != 150 {

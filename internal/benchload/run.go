@@ -29,7 +29,8 @@ type Config struct {
 	// zstd-stream.
 	Compressions []gateway.Compression
 	// Clients to measure, in order. Default: FloorInflate, FloorDecode,
-	// WirecordRaw, Wirecord. Floors take no part in the shard run.
+	// WirecordRaw, WirecordFields, Wirecord. Floors take no part in the
+	// shard run.
 	Clients []Client
 	// Rounds runs each (client, compression) this many times, the clients
 	// of a compression interleaved (each once, then again), and reports
@@ -67,7 +68,7 @@ func (c *Config) defaults() {
 		c.Compressions = Compressions
 	}
 	if len(c.Clients) == 0 {
-		c.Clients = []Client{FloorInflate, FloorDecode, WirecordRaw, Wirecord}
+		c.Clients = []Client{FloorInflate, FloorDecode, WirecordRaw, WirecordFields, Wirecord}
 	}
 	if c.Rounds <= 0 {
 		c.Rounds = 1
