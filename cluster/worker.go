@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/wirecord/wirecord/discord"
+	"github.com/wirecord/wirecord/internal/jsondec"
 )
 
 // WorkerConfig configures a Worker. NATS and Durable are required.
@@ -131,7 +132,8 @@ func (w *Worker) OnDispatch(name string, fn func(ctx context.Context, d *Deliver
 }
 
 // On registers a typed handler, as shard.On does: On(w, func(ctx
-// context.Context, e *discord.MessageCreate) {...}). An event whose payload
+// context.Context, e *discord.MessageCreate) {...}); each handler decodes
+// the event for itself. An event whose payload
 // does not decode skips typed handlers and is logged; OnDispatch handlers
 // still get it.
 func On[T any, P interface {
@@ -148,7 +150,10 @@ func On[T any, P interface {
 	}
 	w.typed[name][id] = func(ctx context.Context, d *Delivery) error {
 		e := P(new(T))
-		if err := json.Unmarshal(d.Data, e); err != nil {
+		// jsondec answers as encoding/json does, about six times faster on
+		// a MESSAGE_CREATE (the generated decoders shard.On uses). Fresh,
+		// not shared: a kept string must not pin a delivery's payload.
+		if err := jsondec.UnmarshalFresh(d.Data, e); err != nil {
 			return fmt.Errorf("cluster: decoding %s: %w", d.Name, err)
 		}
 		fn(ctx, e)
