@@ -100,12 +100,21 @@ func benchmarkDecode(b *testing.B, decode func([]byte, any) error) {
 
 // BenchmarkDecodeMessageCreate compares the typed decode of wirecord
 // bench's MESSAGE_CREATE mix by encoding/json, segmentio/encoding alone
-// (Unmarshal) and the generated decoders in front of it (UnmarshalFresh,
-// what the dispatcher runs).
+// (Unmarshal) and the generated decoders in front of it (UnmarshalFresh;
+// UnmarshalShared and UnmarshalFields, what the dispatcher runs).
 func BenchmarkDecodeMessageCreate(b *testing.B) {
 	b.Run("encoding_json", func(b *testing.B) { benchmarkDecode(b, json.Unmarshal) })
 	b.Run("segmentio", func(b *testing.B) { benchmarkDecode(b, Unmarshal) })
 	b.Run("fresh", func(b *testing.B) { benchmarkDecode(b, UnmarshalFresh) })
+	b.Run("shared", func(b *testing.B) { benchmarkDecode(b, UnmarshalShared) })
+	// What floor-decode decodes (shard.Fields): the rest is skipped.
+	want, err := fastjson.MaskOf(new(discord.MessageCreate), []string{"id", "channel_id", "content", "author"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fields", func(b *testing.B) {
+		benchmarkDecode(b, func(data []byte, v any) error { return UnmarshalFields(data, v, true, want) })
+	})
 }
 
 // freshDecodeAllocs are the allocations of one UnmarshalFresh of wirecord
