@@ -269,116 +269,24 @@ func seen(set []uint64, n int) bool {
 	return true
 }
 
-// skip consumes one valid JSON value.
+// skip consumes one valid JSON value (skipValue).
 func (d *dec) skip() bool {
-	d.ws()
-	if d.i >= len(d.b) {
-		return false
-	}
-	switch c := d.b[d.i]; c {
-	case '{':
-		if !d.open('{') {
-			return false
-		}
-		for first := true; ; first = false {
-			more, ok := d.next('}', first)
-			if !ok {
-				return false
-			}
-			if !more {
-				return true
-			}
-			d.ws()
-			if !d.skipString() {
-				return false
-			}
-			d.ws()
-			if d.i >= len(d.b) || d.b[d.i] != ':' {
-				return false
-			}
-			d.i++
-			if !d.skip() {
-				return false
-			}
-		}
-	case '[':
-		if !d.open('[') {
-			return false
-		}
-		for first := true; ; first = false {
-			more, ok := d.next(']', first)
-			if !ok {
-				return false
-			}
-			if !more {
-				return true
-			}
-			if !d.skip() {
-				return false
-			}
-		}
-	case '"':
-		return d.skipString()
-	case 't':
-		return d.literal("true")
-	case 'f':
-		return d.literal("false")
-	case 'n':
-		return d.literal("null")
-	default:
-		_, _, ok := d.number()
-		return ok
-	}
+	i, ok := skipValue(d.b, d.i, d.depth)
+	d.i = i
+	return ok
 }
 
 func (d *dec) literal(s string) bool {
-	if len(d.b)-d.i >= len(s) && string(d.b[d.i:d.i+len(s)]) == s {
-		d.i += len(s)
-		return true
-	}
-	return false
+	i, ok := skipLiteral(d.b, d.i, s)
+	d.i = i
+	return ok
 }
 
-// skipString consumes a valid JSON string (any bytes but controls; the
-// escapes JSON allows).
+// skipString consumes a valid JSON string (skipStr).
 func (d *dec) skipString() bool {
-	b := d.b
-	if d.i >= len(b) || b[d.i] != '"' {
-		return false
-	}
-	for j := d.i + 1; ; j++ {
-		j, _ = plain(b, j)
-		if j >= len(b) {
-			return false
-		}
-		switch b[j] {
-		case '"':
-			d.i = j + 1
-			return true
-		case '\\':
-			j++
-			if j >= len(b) {
-				return false
-			}
-			switch b[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(b) {
-					return false
-				}
-				for _, h := range b[j+1 : j+5] {
-					if !isHex(h) {
-						return false
-					}
-				}
-				j += 4
-			default:
-				return false
-			}
-		default: // a control
-			return false
-		}
-	}
+	i, ok := skipStr(d.b, d.i)
+	d.i = i
+	return ok
 }
 
 // Bytes repeated over a word, for plain.
@@ -419,49 +327,12 @@ func isHex(c byte) bool {
 // number consumes a number as JSON's grammar has it, and says whether it
 // is an integer (no fraction, no exponent).
 func (d *dec) number() (lit []byte, integer, ok bool) {
-	b, start := d.b, d.i
-	j := d.i
-	if j < len(b) && b[j] == '-' {
-		j++
-	}
-	switch {
-	case j < len(b) && b[j] == '0':
-		j++
-	case j < len(b) && '1' <= b[j] && b[j] <= '9':
-		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
-			j++
-		}
-	default:
+	end, integer, ok := skipNumber(d.b, d.i)
+	if !ok {
 		return nil, false, false
 	}
-	integer = true
-	if j < len(b) && b[j] == '.' {
-		integer = false
-		j++
-		k := j
-		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
-			j++
-		}
-		if j == k {
-			return nil, false, false
-		}
-	}
-	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-		integer = false
-		j++
-		if j < len(b) && (b[j] == '+' || b[j] == '-') {
-			j++
-		}
-		k := j
-		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
-			j++
-		}
-		if j == k {
-			return nil, false, false
-		}
-	}
-	d.i = j
-	return b[start:j], integer, true
+	lit, d.i = d.b[d.i:end], end
+	return lit, integer, true
 }
 
 // raw consumes one valid value and returns its bytes.
