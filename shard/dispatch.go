@@ -192,6 +192,9 @@ func fieldsOf(v any, opts []TypedOption) *fastjson.Mask {
 	for _, o := range opts {
 		keys = append(keys, o.fields...)
 	}
+	if len(keys) == 0 {
+		return nil // Fields() names no field: every field, not none
+	}
 	m, err := fastjson.MaskOf(v, keys)
 	if err != nil {
 		panic("shard.Fields: " + err.Error())
