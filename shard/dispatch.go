@@ -163,10 +163,13 @@ type TypedOption struct {
 // Fields names the top-level fields of the event that an On handler
 // reads, by their JSON keys as Discord sends them: On(m, fn,
 // shard.Fields("content", "author")). Its events are then decoded as if
-// the members of the other top-level fields were not there: those stay
-// zero, and what they hold is not looked at beyond JSON's grammar (a
-// value of the wrong type there is no error; broken JSON anywhere still
-// is). A field named is decoded whole, author with everything in it.
+// the members keyed exactly as the other top-level fields were not there:
+// those fields stay zero, and what such a member holds is not looked at
+// beyond JSON's grammar (a value of the wrong type there is no error;
+// broken JSON anywhere still is). A key that only matches a field when
+// case is ignored ("Content", which Discord does not send) is decoded as
+// encoding/json decodes it, into that field. A field named is decoded
+// whole, author with everything in it.
 //
 // It is the cheapest way to a typed event: skipping a member costs about
 // a third of decoding it, and nothing is allocated for it. An event is
@@ -176,8 +179,10 @@ type TypedOption struct {
 // options add up. For event types the generated decoders do not take
 // (your own types) Fields is ignored and the event is decoded whole.
 //
-// On panics if a key is not one of the event's top-level fields: a typo
-// would otherwise leave a field silently zero.
+// For the types the generated decoders take (wirecord's event types), On
+// panics if a key is not one of the event's top-level fields: a typo would
+// otherwise leave a field silently zero. Fields() naming no key decodes
+// every field.
 func Fields(keys ...string) TypedOption {
 	return TypedOption{fields: keys}
 }
