@@ -191,36 +191,8 @@ func sameWithout(data []byte, skip map[string]bool) string {
 // agreeFieldsRef is agreeFields with the reference's reduced input made
 // by refWithout instead of the without under test.
 func agreeFieldsRef(rt reflect.Type, in []byte, names []string) string {
-	want, err := fastjson.MaskOf(reflect.New(rt).Interface(), names)
-	if err != nil {
-		return err.Error()
-	}
-	expect := reflect.New(rt).Interface()
-	var expectErr error
-	if json.Valid(in) {
-		expectErr = json.Unmarshal(refWithout(in, skipOf(rt, names)), expect)
-	} else {
-		expectErr = json.Unmarshal(in, expect)
-	}
-	var diffs []string
-	for _, shared := range []bool{false, true} {
-		buf := bytes.Clone(in)
-		got := reflect.New(rt).Interface()
-		err := UnmarshalFields(buf, got, shared, want)
-		if !shared {
-			for i := range buf {
-				buf[i] = 'X'
-			}
-		}
-		switch {
-		case (expectErr == nil) != (err == nil):
-			diffs = append(diffs, fmt.Sprintf("%s %v (shared %v): encoding/json says %v, UnmarshalFields says %v", rt, names, shared, expectErr, err))
-		case expectErr == nil && !reflect.DeepEqual(expect, got):
-			diffs = append(diffs, fmt.Sprintf("%s %v (shared %v): %s", rt, names, shared,
-				firstDiff(reflect.ValueOf(expect).Elem(), reflect.ValueOf(got).Elem(), rt.Name())))
-		}
-	}
-	return strings.Join(diffs, "\n")
+	diff, _ := agreeFieldsWith(rt, in, names, refWithout)
+	return diff
 }
 
 // Keys spelt every way a server could spell them: escaped, folded,
