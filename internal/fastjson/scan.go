@@ -11,6 +11,10 @@
 // to encoding/json's. So the value decoded, and the error on bad input,
 // are encoding/json's either way.
 //
+// DecodeFields narrows a decode to the top-level fields a Mask names; the
+// other members are skipped as JSON values (skipValue), and the answer is
+// encoding/json's for the input without them (jsondec.UnmarshalFields).
+//
 // The generator is ./gen (go generate); its output is decode_gen.go.
 package fastjson
 
