@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/internal/benchload/payload"
 	"github.com/wirecord/wirecord/shard"
@@ -89,19 +88,7 @@ func TestATypedWorkerHandlerGetsEncodingJSONsValueAndError(t *testing.T) {
 	tc := startCluster(t, 1)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	nc, err := tc.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := names{"wirecord"}
-	if _, err := eventStream(ctx, js, n, Storage{Memory: true}, time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	nc, js, n := memoryEventStream(ctx, t, tc)
 	cases := typedCases(t)
 	for i, data := range cases {
 		m := eventMsg(n, "s1", &shard.Dispatch{ShardID: 0, Seq: int64(i + 1), Name: "MESSAGE_CREATE", Data: bytes.Clone(data)})

@@ -123,14 +123,11 @@ func (p *pubDropper) filter(dst io.Writer, src io.Reader) {
 	}
 }
 
-// A worker whose request for events is lost (no answer, no heartbeat:
-// the server never saw it) notices the missing heartbeats, asks again and
-// gets the events, well within its AckWait; it does not stop, and it does
-// not sit idle until the request would have expired (30 s).
-func TestAWorkerWhosePullRequestIsLostAsksAgainAndKeepsRunning(t *testing.T) {
-	tc := startCluster(t, 1)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
+// memoryEventStream connects to tc and makes the event stream of the
+// prefix "wirecord" in memory, as a node would, for tests that publish
+// events themselves.
+func memoryEventStream(ctx context.Context, t *testing.T, tc *TestCluster) (*nats.Conn, jetstream.JetStream, names) {
+	t.Helper()
 	nc, err := tc.Connect()
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +141,18 @@ func TestAWorkerWhosePullRequestIsLostAsksAgainAndKeepsRunning(t *testing.T) {
 	if _, err := eventStream(ctx, js, n, Storage{Memory: true}, time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	return nc, js, n
+}
+
+// A worker whose request for events is lost (no answer, no heartbeat:
+// the server never saw it) notices the missing heartbeats, asks again and
+// gets the events, well within its AckWait; it does not stop, and it does
+// not sit idle until the request would have expired (30 s).
+func TestAWorkerWhosePullRequestIsLostAsksAgainAndKeepsRunning(t *testing.T) {
+	tc := startCluster(t, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	_, js, n := memoryEventStream(ctx, t, tc)
 	data, _ := json.Marshal(map[string]string{"guild_id": "1", "content": "hi"})
 	if _, err := js.PublishMsg(ctx, eventMsg(n, "s1", &shard.Dispatch{ShardID: 0, Seq: 1, Name: "MESSAGE_CREATE", Data: data})); err != nil {
 		t.Fatal(err)
