@@ -194,12 +194,16 @@ const maxNesting = 10000
 
 // tooDeep reports whether data nests arrays and objects deeper than
 // encoding/json allows (only an input longer than maxNesting can).
-func tooDeep(data []byte) bool {
+func tooDeep(data []byte) bool { return deeperThan(data, maxNesting) }
+
+// deeperThan reports whether data nests arrays and objects deeper than
+// levels, counting brackets outside strings.
+func deeperThan(data []byte, levels int) bool {
 	depth := 0
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
 		case '[', '{':
-			if depth++; depth > maxNesting {
+			if depth++; depth > levels {
 				return true
 			}
 		case ']', '}':

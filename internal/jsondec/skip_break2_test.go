@@ -39,26 +39,7 @@ func skippedValues() []string {
 // validWithin reports whether v is valid JSON that nests at most
 // levels deep: what the fast path must take, from where v sits.
 func validWithin(v string, levels int) bool {
-	if !json.Valid([]byte(v)) {
-		return false
-	}
-	depth, most := 0, 0
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '[', '{':
-			depth++
-			most = max(most, depth)
-		case ']', '}':
-			depth--
-		case '"':
-			for i++; i < len(v) && v[i] != '"'; i++ {
-				if v[i] == '\\' {
-					i++
-				}
-			}
-		}
-	}
-	return most <= levels
+	return json.Valid([]byte(v)) && !deeperThan([]byte(v), levels)
 }
 
 // Realistic messages with an unknown member holding each skipped value,
