@@ -419,6 +419,23 @@ func shrink(raw json.RawMessage) []string {
 	return nil
 }
 
+// members returns the keys and values of the JSON object raw's members,
+// in order.
+func members(t *testing.T, raw []byte) (keys []string, vals []json.RawMessage) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.Token()
+	for dec.More() {
+		k, _ := dec.Token()
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		keys, vals = append(keys, k.(string)), append(vals, v)
+	}
+	return keys, vals
+}
+
 // Every member of every object in the fixtures, repeated with a smaller
 // value of its shape, decodes as every event type as encoding/json
 // decodes it.
@@ -429,18 +446,7 @@ func TestFixtureMembersRepeatedDecodeAsEncodingJSON(t *testing.T) {
 		if raw[0] != '{' {
 			continue
 		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.Token()
-		var keys []string
-		var vals []json.RawMessage
-		for dec.More() {
-			k, _ := dec.Token()
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				t.Fatal(err)
-			}
-			keys, vals = append(keys, k.(string)), append(vals, v)
-		}
+		keys, vals := members(t, raw)
 		for i := range keys {
 			for _, s := range shrink(vals[i]) {
 				var ms []string

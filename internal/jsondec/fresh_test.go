@@ -219,18 +219,7 @@ func changes(t *testing.T, raw []byte) [][]byte {
 	var out [][]byte
 	switch {
 	case len(raw) > 0 && raw[0] == '{':
-		var keys []string
-		var vals []json.RawMessage
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.Token()
-		for dec.More() {
-			k, _ := dec.Token()
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				t.Fatal(err)
-			}
-			keys, vals = append(keys, k.(string)), append(vals, v)
-		}
+		keys, vals := members(t, raw)
 		obj := func(i int, member ...string) []byte {
 			ms := make([]string, 0, len(keys)+1)
 			for j := range keys {
