@@ -233,12 +233,13 @@ func (q *LocalQueue) IdentifySent(shardID int, at time.Time) {
 	}
 	delete(q.outstanding, shardID)
 	id := shardID % q.maxConcurrency
-	write := q.clock.Now()
+	now := q.clock.Now()
+	write := now
 	if latest := grantedAt.Add(q.interval); write.After(latest) {
 		write = latest
 	}
 	next := write.Add(q.interval)
-	if !q.clock.Now().Before(next) {
+	if !now.Before(next) {
 		return
 	}
 	k := q.keys[id]
