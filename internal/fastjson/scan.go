@@ -37,12 +37,12 @@ import (
 const maxDepth = 512
 
 // maxCounted bounds the bytes decSlice's counting passes read, as a
-// multiple of the input: each array counts everything inside it, so
-// arrays of structs holding arrays, nested deep (a message snapshot's
-// message's snapshots...), would read the innermost bytes once per level,
-// up to 170 times. Wirecord bench's messages count 0.8 times their size
-// at most; past 4 the fast path gives up and the full decoder reads the
-// input once.
+// multiple of the input: each array counts everything inside it (an
+// array of structs, all but its first element), so arrays of structs
+// holding arrays, nested deep (a message snapshot's message's
+// snapshots...), would read the innermost bytes once per level, up to
+// 170 times. Wirecord bench's messages count less than their size; past 4
+// the fast path gives up and the full decoder reads the input once.
 const maxCounted = 4
 
 // Decode decodes data into v, which must point to a zero value, on the
@@ -658,12 +658,31 @@ func decSlice[E any](d *dec, p *[]E, f func(*dec, *E) bool) bool {
 	if !d.open('[') {
 		return false
 	}
-	// Count the elements first (skipping is cheap), so that the slice is
-	// made once at its exact length: a grown slice's spare capacity is
-	// garbage, and most arrays in an event are short.
+	// The slice is made once at its exact length (a grown slice's spare
+	// capacity is garbage): the elements are counted first, by skipping
+	// them, then decoded. An array of structs has its first element
+	// decoded before the count instead, into a slice of one: most such
+	// arrays in an event hold one element, which is then read once, and
+	// one of more pays an allocation more. Scalars (ids, strings) are
+	// skipped faster than that allocation costs, and all counted.
+	var one []E
+	if sizeOf(*new(E)) > 16 {
+		more, ok := d.next(']', true)
+		if !ok {
+			return false
+		}
+		if !more {
+			*p = []E{}
+			return true
+		}
+		one = make([]E, 1)
+		if !f(d, &one[0]) {
+			return false
+		}
+	}
 	start, depth := d.i, d.depth
-	n := 0
-	for first := true; ; first = false {
+	n := len(one)
+	for first := n == 0; ; first = false {
 		more, ok := d.next(']', first)
 		if !ok {
 			return false
@@ -676,12 +695,17 @@ func decSlice[E any](d *dec, p *[]E, f func(*dec, *E) bool) bool {
 		}
 		n++
 	}
+	if one != nil && n == 1 {
+		*p = one
+		return true
+	}
 	if d.counted += d.i - start; d.counted > maxCounted*len(d.b) {
 		return false
 	}
 	d.i, d.depth = start, depth
 	s := make([]E, n)
-	for i := range s {
+	copy(s, one)
+	for i := len(one); i < n; i++ {
 		if _, ok := d.next(']', i == 0); !ok || !f(d, &s[i]) {
 			return false
 		}

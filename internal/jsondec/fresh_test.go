@@ -117,6 +117,38 @@ func BenchmarkDecodeMessageCreate(b *testing.B) {
 	})
 }
 
+// BenchmarkDecodeGuildCreate is the same for wirecord bench's ~30 KB
+// GUILD_CREATE (channels, roles, members, emojis: long arrays of structs,
+// and many short ones).
+func BenchmarkDecodeGuildCreate(b *testing.B) {
+	var data [][]byte
+	for i := range 8 {
+		var env struct {
+			D json.RawMessage `json:"d"`
+		}
+		if err := json.Unmarshal(payload.GuildCreate(1, i+2, uint64(1182004418843037706+i)), &env); err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, env.D)
+	}
+	for _, c := range []struct {
+		name string
+		fn   func([]byte, any) error
+	}{{"encoding_json", json.Unmarshal}, {"fresh", UnmarshalFresh}, {"shared", UnmarshalShared}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				var v discord.GuildCreate
+				if err := c.fn(data[i%len(data)], &v); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
 // freshDecodeAllocs are the allocations of one UnmarshalFresh of wirecord
 // bench's MESSAGE_CREATE mix when this test was written (encoding/json
 // makes 35, segmentio/encoding alone 20; 20 before *string fields shared

@@ -366,20 +366,25 @@ func BenchmarkTooDeep(b *testing.B) {
 
 // nestedSnapshots is a message whose snapshot holds a message whose
 // snapshot holds... levels deep (three levels of nesting each, within the
-// fast path's 512), the innermost with content of size bytes.
-func nestedSnapshots(levels, size int) []byte {
-	const open, close = `{"message_snapshots":[{"message":`, `}]}`
+// fast path's 512), the innermost with content of size bytes. With pairs,
+// each array holds an empty snapshot first and the deeper one second.
+func nestedSnapshots(levels, size int, pairs bool) []byte {
+	open, close := `{"message_snapshots":[{"message":`, `}]}`
+	if pairs {
+		open = `{"message_snapshots":[{},{"message":`
+	}
 	inner := `{"content":"` + strings.Repeat("a", size) + `"}`
 	return []byte(strings.Repeat(open, levels) + inner + strings.Repeat(close, levels))
 }
 
 // BenchmarkNestedArrays compares encoding/json and UnmarshalFresh on
 // arrays of structs nested as deep as the fast path goes, with a large
-// value at the bottom: the generated decoders count an array's elements
-// before decoding them, and each level counts everything below it again.
+// value at the bottom, each array an empty snapshot and a deeper one: the
+// generated decoders count an array's elements after its first before
+// decoding them, and each level counts everything below it again.
 func BenchmarkNestedArrays(b *testing.B) {
 	for _, c := range []struct{ levels, size int }{{1, 1 << 20}, {160, 0}, {160, 1 << 10}, {160, 1 << 20}} {
-		in := nestedSnapshots(c.levels, c.size)
+		in := nestedSnapshots(c.levels, c.size, true)
 		for _, dec := range []struct {
 			name string
 			fn   func([]byte, any) error
@@ -398,19 +403,21 @@ func BenchmarkNestedArrays(b *testing.B) {
 }
 
 // Arrays of structs nested deep would make the generated decoders count
-// the innermost bytes once per level (each array counts its elements
-// before decoding them); past four times the input they give up, and
-// UnmarshalFresh reads the input once with encoding/json. Shallow nesting,
-// as Discord sends, stays on the fast path.
+// the innermost bytes once per level (an array of more than one element
+// counts the elements after its first before decoding them); past four
+// times the input they give up, and UnmarshalFresh reads the input once
+// with encoding/json. Shallow nesting, as Discord sends, stays on the fast
+// path, and so does nesting of one element an array, which is not counted.
 func TestDeeplyNestedArraysLeaveTheFastPath(t *testing.T) {
 	for _, c := range []struct {
 		levels int
+		pairs  bool
 		fast   bool
-	}{{1, true}, {3, true}, {160, false}} {
-		in := nestedSnapshots(c.levels, 1<<10)
+	}{{1, true, true}, {3, true, true}, {160, true, false}, {160, false, true}} {
+		in := nestedSnapshots(c.levels, 1<<10, c.pairs)
 		var got discord.MessageCreate
 		if fast := fastjson.Decode(in, &got); fast != c.fast {
-			t.Errorf("%d levels: the generated decoder took it: %v, want %v", c.levels, fast, c.fast)
+			t.Errorf("%d levels (pairs %v): the generated decoder took it: %v, want %v", c.levels, c.pairs, fast, c.fast)
 		}
 		var want, fresh discord.MessageCreate
 		if err := json.Unmarshal(in, &want); err != nil {
