@@ -121,7 +121,8 @@ func TestBenchIdentifyBringsEveryShardReadyWithinTheRules(t *testing.T) {
 func TestBenchHeartbeatReportsBothPhases(t *testing.T) {
 	r := runCmd(t, nil, "bench", "--heartbeat", "--heartbeat-samples", "4", "--heartbeat-window", "16")
 	out := r.stdout.String()
-	if r.code != exitOK || !strings.HasPrefix(out, "heartbeat round trip: idle p50 ") || !strings.Contains(out, "; streaming (") {
+	if r.code != exitOK || !strings.HasPrefix(out, "heartbeat round trip: idle p50 ") || !strings.Contains(out, "; streaming (") ||
+		!strings.Contains(out, "\np99 idle -> streaming: until the gateway read the heartbeat ") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, out, r.stderr)
 	}
 	r = runCmd(t, nil, "bench", "--heartbeat", "--heartbeat-samples", "4", "--json")
@@ -131,8 +132,9 @@ func TestBenchHeartbeatReportsBothPhases(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout.String()), &rep); err != nil || rep.Heartbeat == nil {
 		t.Fatalf("exit %d, no heartbeat result in the JSON: %v\n%s", r.code, err, r.stdout)
 	}
-	if hb := rep.Heartbeat; hb.Idle.Samples != 4 || hb.Streaming.Samples != 4 || hb.Events < 1 || hb.Window != 64 {
-		t.Errorf("heartbeat result %+v: want 4 samples a phase, events handled, the default window 64", hb)
+	if hb := rep.Heartbeat; hb.Idle.Samples != 4 || hb.Streaming.Samples != 4 || hb.Events < 1 || hb.Window != 64 ||
+		hb.Legs.Idle.Samples != 4 || hb.Legs.Streaming.Samples != 4 {
+		t.Errorf("heartbeat result %+v: want 4 samples a phase, each cut into legs, events handled, the default window 64", hb)
 	}
 }
 

@@ -33,6 +33,9 @@ type hbGateway interface {
 	handled()
 	startStreaming()
 	stopStreaming()
+	// recordedLegs returns the times the gateway read each heartbeat and
+	// wrote its ACK, in order.
+	recordedLegs(context.Context) ([]hbLeg, error)
 	Close()
 }
 
@@ -62,7 +65,9 @@ func IsHeartbeatServer() bool { return os.Getenv(hbServerEnv) != "" }
 // HeartbeatServerMain serves the heartbeat measurement's gateway for the
 // process that started this one: it prints the gateway's URL as one line
 // on out, then reads in: 'S' starts streaming, 'E' ends it, 'h' says
-// hbCredit more events were handled. It returns when in ends.
+// hbCredit more events were handled, 'L' asks for the legs recorded so
+// far (printed as a line "legs N", then N lines "READ WRITTEN", Unix ns).
+// It returns when in ends.
 func HeartbeatServerMain(in io.Reader, out io.Writer) error {
 	f := strings.Split(os.Getenv(hbServerEnv), ",")
 	if len(f) != 3 {
@@ -101,6 +106,16 @@ func HeartbeatServerMain(in io.Reader, out io.Writer) error {
 			for range hbCredit {
 				srv.handled()
 			}
+		case 'L':
+			legs, _ := srv.recordedLegs(context.Background())
+			w := bufio.NewWriter(out)
+			fmt.Fprintf(w, "legs %d\n", len(legs))
+			for _, l := range legs {
+				fmt.Fprintf(w, "%d %d\n", l.Read, l.Written)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -111,8 +126,9 @@ type hbProcess struct {
 	in   io.WriteCloser
 	addr string
 
-	mu      sync.Mutex // guards n and writes to in
-	n       int        // events handled since the last credit
+	mu      sync.Mutex  // guards n and writes to in
+	n       int         // events handled since the last credit
+	lines   chan string // what it prints after its URL
 	waitErr chan error
 }
 
@@ -130,11 +146,19 @@ func startHBProcess(ctx context.Context, cmd *exec.Cmd, intervalMs, window int, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the gateway process: %w", err)
 	}
-	p := &hbProcess{cmd: cmd, in: in, waitErr: make(chan error, 1)}
+	p := &hbProcess{cmd: cmd, in: in, lines: make(chan string, 64), waitErr: make(chan error, 1)}
 	line := make(chan string, 1)
 	go func() {
-		s, _ := bufio.NewReader(out).ReadString('\n')
-		line <- strings.TrimSpace(s)
+		sc := bufio.NewScanner(out)
+		if sc.Scan() {
+			line <- strings.TrimSpace(sc.Text())
+		} else {
+			line <- ""
+		}
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		close(p.lines)
 		io.Copy(io.Discard, out)
 		p.waitErr <- cmd.Wait()
 	}()
@@ -168,11 +192,49 @@ func (p *hbProcess) handled() {
 	p.mu.Unlock()
 }
 
+// recordedLegs asks the process for its legs and reads them.
+func (p *hbProcess) recordedLegs(ctx context.Context) ([]hbLeg, error) {
+	p.send('L')
+	next := func() (string, error) {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				return "", errors.New("the gateway process ended before it printed its legs")
+			}
+			return l, nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	head, err := next()
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if _, err := fmt.Sscanf(head, "legs %d", &n); err != nil || n < 0 || n > maxLegs {
+		return nil, fmt.Errorf("the gateway process printed %q, not a count of legs", head)
+	}
+	legs := make([]hbLeg, n)
+	for i := range legs {
+		l, err := next()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := fmt.Sscanf(l, "%d %d", &legs[i].Read, &legs[i].Written); err != nil {
+			return nil, fmt.Errorf("the gateway process printed %q, not a leg", l)
+		}
+	}
+	return legs, nil
+}
+
 func (p *hbProcess) startStreaming() { p.send('S') }
 func (p *hbProcess) stopStreaming()  { p.send('E') }
 
 // Close ends the process: it stops when its stdin ends.
 func (p *hbProcess) Close() {
 	p.in.Close()
+	for range p.lines {
+		// left unread by a recordedLegs that gave up
+	}
 	<-p.waitErr
 }

@@ -2,13 +2,16 @@ package benchload
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wirecord/wirecord/internal/benchload/payload"
 	"github.com/wirecord/wirecord/internal/wsproto"
@@ -31,6 +34,9 @@ type hbServer struct {
 	hello    []byte // the HELLO frame
 	msgs     []json.RawMessage
 	inFlight chan struct{} // a token per event sent and not yet handled
+
+	legsMu sync.Mutex
+	legs   []hbLeg // a heartbeat's reading and its ACK's writing, in order
 
 	mu     sync.Mutex    // guards starting a connection against Close
 	seq    atomic.Int64  // the last sequence sent
@@ -103,7 +109,7 @@ func (s *hbServer) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	identified := make(chan int, 1) // the op: 2 IDENTIFY, 6 RESUME
-	acks := make(chan struct{}, 16)
+	acks := make(chan int64, 16)    // when each heartbeat was read
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
@@ -117,16 +123,16 @@ func (s *hbServer) serve(w http.ResponseWriter, r *http.Request) {
 	for {
 		// An ACK goes before any event.
 		select {
-		case <-acks:
-			if _, err := conn.Write(ack); err != nil {
+		case read := <-acks:
+			if !s.writeAck(conn, ack, read) {
 				return
 			}
 			continue
 		default:
 		}
 		select {
-		case <-acks:
-			if _, err := conn.Write(ack); err != nil {
+		case read := <-acks:
+			if !s.writeAck(conn, ack, read) {
 				return
 			}
 		case op := <-identified:
@@ -168,9 +174,36 @@ func (s *hbServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// maxLegs bounds the legs kept: a run's heartbeats, many times over.
+const maxLegs = 1 << 16
+
+// writeAck writes an ACK for the heartbeat read at read (Unix ns) and
+// records the two times. The write is timed as it starts: the client can
+// read the ACK before the write returns, and a leg must end before the
+// next one starts.
+func (s *hbServer) writeAck(conn net.Conn, ack []byte, read int64) bool {
+	written := time.Now().UnixNano()
+	if _, err := conn.Write(ack); err != nil {
+		return false
+	}
+	s.legsMu.Lock()
+	if len(s.legs) < maxLegs {
+		s.legs = append(s.legs, hbLeg{Read: read, Written: written})
+	}
+	s.legsMu.Unlock()
+	return true
+}
+
+// recordedLegs returns the legs recorded so far.
+func (s *hbServer) recordedLegs(context.Context) ([]hbLeg, error) {
+	s.legsMu.Lock()
+	defer s.legsMu.Unlock()
+	return slices.Clone(s.legs), nil
+}
+
 // hbReadClient reads the client's frames: IDENTIFY signals identified,
-// each heartbeat asks for an ACK.
-func hbReadClient(br *bufio.Reader, identified chan<- int, acks chan<- struct{}) {
+// each heartbeat asks for an ACK, with the time it was read.
+func hbReadClient(br *bufio.Reader, identified chan<- int, acks chan<- int64) {
 	rd := wsproto.Reader{Role: wsproto.Server}
 	buf := make([]byte, 4096)
 	for {
@@ -192,7 +225,7 @@ func hbReadClient(br *bufio.Reader, identified chan<- int, acks chan<- struct{})
 			}
 			switch p.Op {
 			case 1:
-				acks <- struct{}{}
+				acks <- time.Now().UnixNano()
 			case 2, 6:
 				select {
 				case identified <- p.Op:

@@ -1,6 +1,7 @@
 package benchload
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -63,8 +64,71 @@ type HeartbeatResult struct {
 	EventsPerSecond float64 `json:"events_per_second"`
 	// Reconnects counts connections the shard remade (a zombie, say).
 	Reconnects int64 `json:"reconnects"`
+	// Legs split each phase's round trips at the gateway, from the
+	// times it read each heartbeat and began to write its ACK: what was
+	// spent before the gateway read the heartbeat, in the gateway, and
+	// from the ACK's writing to the shard's Metrics.Latency report (the
+	// shard's own share: its socket, reader and event loop; see
+	// cutLegs). The two processes' wall clocks are the machine's one
+	// clock.
+	Legs struct {
+		Idle      RoundTripLegs `json:"idle"`
+		Streaming RoundTripLegs `json:"streaming"`
+	} `json:"legs"`
 	// Source says where the round trips were read.
 	Source string `json:"source"`
+}
+
+// RoundTripLegs are one phase's round trips cut at the gateway. Samples
+// counts the round trips whose heartbeat the gateway's record holds.
+type RoundTripLegs struct {
+	Samples    int          `json:"samples"`
+	ToGateway  LatencyStats `json:"to_gateway"`
+	InGateway  LatencyStats `json:"in_gateway"`
+	ToHandling LatencyStats `json:"to_handling"`
+}
+
+// hbLeg is when the gateway had read one heartbeat and when it began to
+// write its ACK (Unix ns, wall clock).
+type hbLeg struct{ Read, Written int64 }
+
+// hbSample is one round trip as the shard saw it: its length, and when
+// Metrics.Latency was called (Unix ns, wall clock), right after the
+// engine read the ACK.
+type hbSample struct {
+	d  time.Duration
+	at int64
+}
+
+// cutLegs splits each sample at the gateway's leg for its heartbeat: the
+// last one whose ACK's write began by the time the shard reported the
+// round trip. The heartbeat was sent d before the report, less the time
+// the shard's loop took from reading the ACK to reporting it (the events
+// of the same read ahead of it): the leg must have read it no earlier
+// than that, give or take half an interval, or the sample is left out.
+// The time until the gateway read the heartbeat is what the other two
+// legs leave of d (at least 0): a little short, by that same time, which
+// the leg back to the shard carries instead.
+func cutLegs(samples []hbSample, legs []hbLeg, interval time.Duration) RoundTripLegs {
+	var to, in, back []time.Duration
+	for _, s := range samples {
+		i, found := slices.BinarySearchFunc(legs, s.at, func(l hbLeg, t int64) int { return cmp.Compare(l.Written, t) })
+		if found {
+			i++
+		}
+		if i == 0 {
+			continue
+		}
+		l := legs[i-1]
+		if l.Read < s.at-int64(s.d)-int64(interval/2) {
+			continue // its heartbeat is not in the gateway's record
+		}
+		g, b := time.Duration(l.Written-l.Read), time.Duration(s.at-l.Written)
+		to = append(to, max(s.d-g-b, 0))
+		in = append(in, g)
+		back = append(back, b)
+	}
+	return RoundTripLegs{Samples: len(to), ToGateway: latencyStats(to), InGateway: latencyStats(in), ToHandling: latencyStats(back)}
 }
 
 // latencySource is HeartbeatResult.Source.
@@ -78,13 +142,14 @@ type hbMetrics struct {
 	phase   int // 0: warming up, 1: idle, 2: streaming, 3: done
 	skip    bool
 	want    int
-	samples [3][]time.Duration
+	samples [3][]hbSample
 	full    chan struct{} // signalled when the phase has want samples
 
 	reconnects atomic.Int64
 }
 
 func (h *hbMetrics) Latency(_ int, d time.Duration) {
+	at := time.Now().UnixNano()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.skip {
@@ -96,7 +161,7 @@ func (h *hbMetrics) Latency(_ int, d time.Duration) {
 	}
 	s := &h.samples[h.phase]
 	if len(*s) < h.want {
-		*s = append(*s, d)
+		*s = append(*s, hbSample{d, at})
 		if len(*s) == h.want {
 			signal(h.full)
 		}
@@ -114,10 +179,18 @@ func signal(c chan struct{}) {
 	default:
 	}
 }
-func (h *hbMetrics) phaseSamples(p int) []time.Duration {
+func (h *hbMetrics) phaseSamples(p int) []hbSample {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return slices.Clone(h.samples[p])
+}
+
+func durations(s []hbSample) []time.Duration {
+	d := make([]time.Duration, len(s))
+	for i := range s {
+		d[i] = s[i].d
+	}
+	return d
 }
 
 // waitFull waits for the phase under way to have its samples.
@@ -218,12 +291,19 @@ func RunHeartbeat(ctx context.Context, cfg HeartbeatConfig) (*HeartbeatResult, e
 	if err != nil {
 		return nil, fmt.Errorf("benchload: heartbeat: streaming phase (%d events handled): %w", events, err)
 	}
-	return &HeartbeatResult{
+	legs, err := srv.recordedLegs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("benchload: heartbeat: the gateway's record: %w", err)
+	}
+	idle, streaming := met.phaseSamples(1), met.phaseSamples(2)
+	res := &HeartbeatResult{
 		IntervalMs: float64(cfg.Interval) / float64(time.Millisecond), Window: cfg.Window,
-		Idle: latencyStats(met.phaseSamples(1)), Streaming: latencyStats(met.phaseSamples(2)),
+		Idle: latencyStats(durations(idle)), Streaming: latencyStats(durations(streaming)),
 		Events: events, EventsPerSecond: float64(events) / took.Seconds(),
 		Reconnects: met.reconnects.Load(), Source: latencySource,
-	}, nil
+	}
+	res.Legs.Idle, res.Legs.Streaming = cutLegs(idle, legs, cfg.Interval), cutLegs(streaming, legs, cfg.Interval)
+	return res, nil
 }
 
 // latencyStats sorts d and reads its percentiles (nearest rank).
@@ -245,6 +325,9 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func (r *HeartbeatResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "heartbeat round trip: idle p50 %.2f ms p99 %.2f ms; streaming (%.0f events/s) p50 %.2f ms p99 %.2f ms: p99 %+.2f ms\n",
 		r.Idle.P50Ms, r.Idle.P99Ms, r.EventsPerSecond, r.Streaming.P50Ms, r.Streaming.P99Ms, r.Streaming.P99Ms-r.Idle.P99Ms)
-	fmt.Fprintf(w, "(%d samples a phase, heartbeat every %g ms, at most %d events queued ahead of an ACK, %d reconnects; round trips from %s)\n",
-		r.Idle.Samples, r.IntervalMs, r.Window, r.Reconnects, r.Source)
+	li, ls := r.Legs.Idle, r.Legs.Streaming
+	fmt.Fprintf(w, "p99 idle -> streaming: until the gateway read the heartbeat %.2f -> %.2f ms, in the gateway %.2f -> %.2f ms, from its ACK to the shard's report %.2f -> %.2f ms\n",
+		li.ToGateway.P99Ms, ls.ToGateway.P99Ms, li.InGateway.P99Ms, ls.InGateway.P99Ms, li.ToHandling.P99Ms, ls.ToHandling.P99Ms)
+	fmt.Fprintf(w, "(%d samples a phase (%d and %d found in the gateway's record), heartbeat every %g ms, at most %d events queued ahead of an ACK, %d reconnects; round trips from %s)\n",
+		r.Idle.Samples, li.Samples, ls.Samples, r.IntervalMs, r.Window, r.Reconnects, r.Source)
 }
