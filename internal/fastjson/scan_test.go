@@ -56,3 +56,24 @@ func FuzzPlain(f *testing.F) {
 		}
 	})
 }
+
+// A Mask of one field, for each of the 256 a Mask holds: keep takes that
+// field alone at the root, and every field below it. No root type has
+// more than 64 fields yet, so only this reaches the Mask's upper words.
+func TestKeepReadsEveryWordOfTheMask(t *testing.T) {
+	for n := range 64 * len(Mask{}) {
+		var m Mask
+		m[n/64] |= 1 << (n % 64)
+		d := dec{want: m, narrow: true}
+		for k := range 64 * len(Mask{}) {
+			d.depth = 1
+			if got := d.keep(k); got != (k == n) {
+				t.Fatalf("Mask of field %d: keep(%d) = %v at the root", n, k, got)
+			}
+			d.depth = 2
+			if !d.keep(k) {
+				t.Fatalf("Mask of field %d: keep(%d) refused below the root", n, k)
+			}
+		}
+	}
+}
