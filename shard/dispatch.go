@@ -190,19 +190,16 @@ func Fields(keys ...string) TypedOption {
 // fieldsOf returns the Mask of the fields opts name for v's type, or nil
 // when they name none (or the type is not one the generated decoders take).
 func fieldsOf(v any, opts []TypedOption) *fastjson.Mask {
-	if len(opts) == 0 || fastjson.RootFields(v) == nil {
-		return nil
-	}
 	var keys []string
 	for _, o := range opts {
 		keys = append(keys, o.fields...)
 	}
-	if len(keys) == 0 {
-		return nil // Fields() names no field: every field, not none
-	}
-	m, err := fastjson.MaskOf(v, keys)
+	m, narrow, err := jsondec.FieldsMask(v, keys)
 	if err != nil {
 		panic("shard.Fields: " + err.Error())
+	}
+	if !narrow {
+		return nil
 	}
 	return &m
 }

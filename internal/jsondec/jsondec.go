@@ -71,6 +71,19 @@ func unmarshalFresh(data []byte, v any, fast func([]byte, any) bool) error {
 	return unmarshalSlow(data, v)
 }
 
+// FieldsMask is the Mask UnmarshalFields takes for the top-level fields
+// of v's type keyed as keys (JSON keys, exactly). narrow is false when
+// nothing is to be narrowed: keys is empty (every field, not none), or
+// the generated decoders do not take v's type (it is decoded whole). A
+// key that is not one of the type's is an error.
+func FieldsMask(v any, keys []string) (want fastjson.Mask, narrow bool, err error) {
+	if len(keys) == 0 || fastjson.RootFields(v) == nil {
+		return want, false, nil
+	}
+	want, err = fastjson.MaskOf(v, keys)
+	return want, err == nil, err
+}
+
 // UnmarshalFields is UnmarshalShared (shared true) or UnmarshalFresh that
 // decodes only the top-level fields of v's type in want
 // (fastjson.MaskOf): it answers as encoding/json does for data without
