@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"reflect"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 	"github.com/wirecord/wirecord/discord"
 	"github.com/wirecord/wirecord/internal/fastjson"
 	"github.com/wirecord/wirecord/internal/jsondec"
-	"github.com/wirecord/wirecord/shard"
 )
 
 // Three typed handlers of one worker: Fields("id", "content"),
@@ -31,62 +29,30 @@ func TestWorkerFieldsNarrowEachHandlersOwnDecode(t *testing.T) {
 	tc := startCluster(t, 1)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	nc, js, n := memoryEventStream(ctx, t, tc)
 	cases := append(typedCases(t),
 		[]byte(`{"id":"11","content":"named","author":{"id":1},"tts":"not a bool"}`),
 		[]byte(`{"id":"12","content":["not","a","string"]}`))
-	for i, data := range cases {
-		m := eventMsg(n, "s1", &shard.Dispatch{ShardID: 0, Seq: int64(i + 1), Name: "MESSAGE_CREATE", Data: bytes.Clone(data)})
-		if _, err := js.PublishMsg(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	logs := &logLines{}
-	w, err := NewWorker(WorkerConfig{NATS: nc, Durable: "typed-fields", Logger: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	handlers := []struct {
 		name string
 		keys []string
 	}{{"id+content", []string{"id", "content"}}, {"id", []string{"id"}}, {"all", nil}}
 	var mu sync.Mutex
 	got := make([]map[int64]*discord.MessageCreate, len(handlers))
-	for h, hd := range handlers {
-		got[h] = map[int64]*discord.MessageCreate{}
-		var opts []TypedOption
-		if hd.keys != nil {
-			opts = append(opts, Fields(hd.keys...))
+	logs := runTypedWorker(ctx, t, tc, "typed-fields", cases, func(w *Worker) {
+		for h, hd := range handlers {
+			got[h] = map[int64]*discord.MessageCreate{}
+			var opts []TypedOption
+			if hd.keys != nil {
+				opts = append(opts, Fields(hd.keys...))
+			}
+			On(w, func(ctx context.Context, e *discord.MessageCreate) {
+				d, _ := DeliveryFromContext(ctx)
+				mu.Lock()
+				got[h][d.Seq] = e
+				mu.Unlock()
+			}, opts...)
 		}
-		On(w, func(ctx context.Context, e *discord.MessageCreate) {
-			d, _ := DeliveryFromContext(ctx)
-			mu.Lock()
-			got[h][d.Seq] = e
-			mu.Unlock()
-		}, opts...)
-	}
-	raw := make(chan int64, len(cases))
-	w.OnDispatch("MESSAGE_CREATE", func(_ context.Context, d *Delivery) {
-		for i := range d.Data {
-			d.Data[i] = 'X' // the typed values must not share these bytes
-		}
-		raw <- d.Seq
 	})
-	wctx, stop := context.WithCancel(ctx)
-	ran := make(chan error, 1)
-	go func() { ran <- w.Run(wctx) }()
-	for i := range cases {
-		select {
-		case <-raw:
-		case <-ctx.Done():
-			t.Fatalf("%d of %d events at the worker", i, len(cases))
-		}
-	}
-	stop()
-	if err := <-ran; err != nil {
-		t.Fatal(err)
-	}
 
 	mu.Lock()
 	defer mu.Unlock()

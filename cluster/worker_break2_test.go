@@ -78,44 +78,28 @@ func typedCases(t *testing.T) [][]byte {
 	return out
 }
 
-// A worker's typed handler gets, for each MESSAGE_CREATE, the value
-// encoding/json decodes from its payload; a payload encoding/json
-// refuses skips the typed handlers and is logged with encoding/json's
-// error, and OnDispatch handlers still get it. The values handlers keep
-// hold as later events arrive, even when the payload's bytes are
-// overwritten after the handlers ran (they point into no delivery).
-func TestATypedWorkerHandlerGetsEncodingJSONsValueAndError(t *testing.T) {
-	tc := startCluster(t, 1)
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
+// runTypedWorker publishes each of cases as a MESSAGE_CREATE (seq i+1) on
+// tc's event stream and runs a worker, named durable, with the handlers
+// register adds and an OnDispatch handler that overwrites each payload
+// after the typed handlers ran (their values must not share it), until
+// every event has reached it, in order. It returns the worker's log.
+func runTypedWorker(ctx context.Context, t *testing.T, tc *TestCluster, durable string, cases [][]byte, register func(*Worker)) *logLines {
+	t.Helper()
 	nc, js, n := memoryEventStream(ctx, t, tc)
-	cases := typedCases(t)
 	for i, data := range cases {
 		m := eventMsg(n, "s1", &shard.Dispatch{ShardID: 0, Seq: int64(i + 1), Name: "MESSAGE_CREATE", Data: bytes.Clone(data)})
 		if _, err := js.PublishMsg(ctx, m); err != nil {
 			t.Fatal(err)
 		}
 	}
-
 	logs := &logLines{}
-	w, err := NewWorker(WorkerConfig{NATS: nc, Durable: "typed-break2", Logger: slog.New(logs)})
+	w, err := NewWorker(WorkerConfig{NATS: nc, Durable: durable, Logger: slog.New(logs)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	typed := map[int64]*discord.MessageCreate{}
-	content := map[int64]string{}
-	On(w, func(ctx context.Context, e *discord.MessageCreate) {
-		d, _ := DeliveryFromContext(ctx)
-		mu.Lock()
-		typed[d.Seq] = e
-		content[d.Seq] = strings.Clone(e.Content)
-		mu.Unlock()
-	})
+	register(w)
 	raw := make(chan int64, len(cases))
 	w.OnDispatch("MESSAGE_CREATE", func(_ context.Context, d *Delivery) {
-		// The typed handlers have run: their values must not share these
-		// bytes.
 		for i := range d.Data {
 			d.Data[i] = 'X'
 		}
@@ -138,6 +122,32 @@ func TestATypedWorkerHandlerGetsEncodingJSONsValueAndError(t *testing.T) {
 	if err := <-ran; err != nil {
 		t.Fatal(err)
 	}
+	return logs
+}
+
+// A worker's typed handler gets, for each MESSAGE_CREATE, the value
+// encoding/json decodes from its payload; a payload encoding/json
+// refuses skips the typed handlers and is logged with encoding/json's
+// error, and OnDispatch handlers still get it. The values handlers keep
+// hold as later events arrive, even when the payload's bytes are
+// overwritten after the handlers ran (they point into no delivery).
+func TestATypedWorkerHandlerGetsEncodingJSONsValueAndError(t *testing.T) {
+	tc := startCluster(t, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	cases := typedCases(t)
+	var mu sync.Mutex
+	typed := map[int64]*discord.MessageCreate{}
+	content := map[int64]string{}
+	logs := runTypedWorker(ctx, t, tc, "typed-break2", cases, func(w *Worker) {
+		On(w, func(ctx context.Context, e *discord.MessageCreate) {
+			d, _ := DeliveryFromContext(ctx)
+			mu.Lock()
+			typed[d.Seq] = e
+			content[d.Seq] = strings.Clone(e.Content)
+			mu.Unlock()
+		})
+	})
 
 	mu.Lock()
 	defer mu.Unlock()
