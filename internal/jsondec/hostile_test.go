@@ -81,8 +81,9 @@ var (
 )
 
 // wrappers returns how a value of type t is written around an inner
-// struct's object: itself, an array of it, a map of it; and that struct.
-func inner(t reflect.Type) (reflect.Type, []func(string) string) {
+// struct's object: itself, an array of it (written by array), a map of
+// it; and that struct.
+func inner(t reflect.Type, array func(string) string) (reflect.Type, []func(string) string) {
 	var wraps []func(string) string
 	for {
 		if reflect.PointerTo(t).Implements(unmarshalerType) {
@@ -93,7 +94,7 @@ func inner(t reflect.Type) (reflect.Type, []func(string) string) {
 			t = t.Elem()
 			continue
 		case reflect.Slice, reflect.Array:
-			wraps = append(wraps, func(s string) string { return "[" + s + "]" })
+			wraps = append(wraps, array)
 			t = t.Elem()
 			continue
 		case reflect.Map:
@@ -109,8 +110,15 @@ func inner(t reflect.Type) (reflect.Type, []func(string) string) {
 
 // walkKeys calls visit for every JSON key reachable from root type t, each
 // struct type expanded once (seen), with the function that puts an object
-// holding that key where the key belongs in a value of t.
+// holding that key where the key belongs in a value of t, each array
+// around it an array of that one element.
 func walkKeys(t reflect.Type, seen map[reflect.Type]bool, visit func(key string, wrap func(string) string)) {
+	walkKeysIn(t, seen, func(s string) string { return "[" + s + "]" }, visit)
+}
+
+// walkKeysIn is walkKeys with array writing each array around the key's
+// object from the element that leads to it.
+func walkKeysIn(t reflect.Type, seen map[reflect.Type]bool, array func(string) string, visit func(key string, wrap func(string) string)) {
 	var walk func(t reflect.Type, wrap func(string) string)
 	walk = func(t reflect.Type, wrap func(string) string) {
 		if seen[t] {
@@ -119,7 +127,7 @@ func walkKeys(t reflect.Type, seen map[reflect.Type]bool, visit func(key string,
 		seen[t] = true
 		for _, f := range jsonFields(t) {
 			visit(f.key, wrap)
-			if st, ws := inner(f.typ); st != nil {
+			if st, ws := inner(f.typ, array); st != nil {
 				q := strconv.Quote(f.key)
 				w := func(s string) string {
 					for i := len(ws) - 1; i >= 0; i-- {
