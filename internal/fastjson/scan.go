@@ -660,11 +660,15 @@ func decSlice[E any](d *dec, p *[]E, f func(*dec, *E) bool) bool {
 	}
 	// The slice is made once at its exact length (a grown slice's spare
 	// capacity is garbage): the elements are counted first, by skipping
-	// them, then decoded. An array of structs has its first element
+	// them, then decoded. An array of elements larger than 16 bytes (the
+	// structs, and Component's 24-byte raw value; AutoModerationAction
+	// and UnavailableGuild are 16 and counted) has its first element
 	// decoded before the count instead, into a slice of one: most such
 	// arrays in an event hold one element, which is then read once, and
 	// one of more pays an allocation more. Scalars (ids, strings) are
-	// skipped faster than that allocation costs, and all counted.
+	// skipped faster than that allocation costs, and all counted. A slice
+	// of one left half filled by a failure never reaches the caller's
+	// value: decode resets the root when the fast path gives up.
 	var one []E
 	if sizeOf(*new(E)) > 16 {
 		more, ok := d.next(']', true)
